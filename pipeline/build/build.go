@@ -1,0 +1,241 @@
+package build
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"sort"
+
+	"github.com/standpunten/standpunten/pipeline/extract"
+	"github.com/standpunten/standpunten/pipeline/model"
+	"github.com/standpunten/standpunten/pipeline/normalize"
+	"github.com/standpunten/standpunten/pipeline/publish"
+	"github.com/standpunten/standpunten/pipeline/registry"
+	"github.com/standpunten/standpunten/pipeline/validate"
+	"github.com/standpunten/standpunten/schemas"
+)
+
+// Dataset is the dataset's name in file metadata.
+const Dataset = "standpunten"
+
+// Options configure a build.
+type Options struct {
+	RawDir   string // folder with sources.toml, parties.toml, elections.toml and the texts
+	OutDir   string // folder to write; replaced as a whole
+	MaxBytes int64  // size limit per raw file; 0 means extract.DefaultMaxBytes
+	Logger   *slog.Logger
+}
+
+// DocumentSummary is what the build found in one document.
+type DocumentSummary struct {
+	DocumentID string                  `json:"document_id"`
+	Format     model.Format            `json:"format"`
+	Parties    int                     `json:"parties"`
+	Passages   int                     `json:"passages"`
+	ByKind     map[model.Kind]int      `json:"passages_by_kind"`
+	Scores     int                     `json:"scores"`
+	Bytes      int64                   `json:"bytes"`
+	Shares     map[model.Class]float64 `json:"byte_shares"`
+}
+
+// Summary is the outcome of a build.
+type Summary struct {
+	Out        string            `json:"out"`
+	Files      []string          `json:"files"`
+	Documents  []DocumentSummary `json:"documents"`
+	Rows       map[string]int64  `json:"rows"`
+	Validation validate.Report   `json:"validation"`
+}
+
+// InvalidError carries the validation report of a build that failed validation.
+type InvalidError struct{ Report validate.Report }
+
+func (e *InvalidError) Error() string {
+	return fmt.Sprintf("validation failed: %d errors, %d warnings; nothing was written", e.Report.Failed[validate.Error], e.Report.Failed[validate.Warning])
+}
+
+func (e *InvalidError) Is(target error) bool { return target == model.ErrInvalid }
+
+// Run builds every table from the registry in opts.RawDir into opts.OutDir.
+func Run(ctx context.Context, opts Options) (*Summary, error) {
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	set, err := schemas.Load()
+	if err != nil {
+		return nil, err
+	}
+	reg, err := registry.Load(opts.RawDir)
+	if err != nil {
+		return nil, err
+	}
+	// First pass: check and decode every text, and learn the corpus's hyphenated words.
+	lex := extract.Lexicon{}
+	var inputErrs []error
+	for _, src := range reg.Sources {
+		t, err := extract.Read(src, opts.MaxBytes)
+		if err != nil {
+			inputErrs = append(inputErrs, err)
+			continue
+		}
+		lex.Add(t.S)
+	}
+	if len(inputErrs) > 0 {
+		return nil, errors.Join(inputErrs...)
+	}
+
+	stage, err := publish.Stage(opts.OutDir)
+	if err != nil {
+		return nil, err
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			_ = stage.Abort()
+		}
+	}()
+	sum, err := write(ctx, log, stage.Dir(), set, reg, lex, opts.MaxBytes)
+	if err != nil {
+		return nil, err
+	}
+	if err := stage.Commit(); err != nil {
+		return nil, err
+	}
+	committed = true
+	sum.Out = opts.OutDir
+	for i, f := range sum.Files {
+		sum.Files[i] = filepath.Join(opts.OutDir, f)
+	}
+	return sum, nil
+}
+
+type tables struct {
+	w    *publish.Writer
+	open map[string]*publish.TableWriter
+	chk  *validate.Checker
+}
+
+func (t *tables) add(name string, rows ...model.Row) error {
+	for _, r := range rows {
+		t.chk.Row(name, r)
+		if err := t.open[name].Append(r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func write(ctx context.Context, log *slog.Logger, dir string, set schemas.Set, reg *registry.Registry, lex extract.Lexicon, maxBytes int64) (*Summary, error) {
+	w, err := publish.NewWriter(dir, set, publish.Meta{Dataset: Dataset, SchemaVersion: set.Version()})
+	if err != nil {
+		return nil, err
+	}
+	chk, err := validate.NewChecker(set)
+	if err != nil {
+		return nil, err
+	}
+	t := &tables{w: w, open: map[string]*publish.TableWriter{}, chk: chk}
+	for _, name := range schemas.Order {
+		tw, err := w.Table(name)
+		if err != nil {
+			return nil, err
+		}
+		t.open[name] = tw
+	}
+	for _, p := range reg.Parties {
+		if err := t.add("parties", p); err != nil {
+			return nil, err
+		}
+	}
+	for _, e := range reg.Elections {
+		if err := t.add("elections", e); err != nil {
+			return nil, err
+		}
+	}
+	sum := &Summary{Rows: map[string]int64{}}
+	var accounting []model.Accounting
+	var inputErrs []error
+	for _, src := range reg.Sources {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		text, err := extract.Read(src, maxBytes)
+		if err != nil {
+			inputErrs = append(inputErrs, err)
+			continue
+		}
+		ex, err := extract.Extract(ctx, reg, src, text, lex)
+		if err != nil {
+			inputErrs = append(inputErrs, err)
+			continue
+		}
+		acc, err := extract.Account(text, ex)
+		if err != nil {
+			return nil, fmt.Errorf("accounting: %w", err)
+		}
+		res := normalize.Document(ex)
+		res.Document.RawSHA256 = sha256Hex(text.Raw)
+		if err := t.add("documents", res.Document); err != nil {
+			return nil, err
+		}
+		for _, p := range res.Passages {
+			if err := t.add("passages", p); err != nil {
+				return nil, err
+			}
+		}
+		for _, s := range res.Scores {
+			if err := t.add("scores", s); err != nil {
+				return nil, err
+			}
+		}
+		for _, d := range res.Parties {
+			if err := t.add("document_parties", d); err != nil {
+				return nil, err
+			}
+		}
+		chk.Passages(res.Document, res.Passages)
+		chk.Scores(res.Scores, res.Parties)
+		accounting = append(accounting, acc)
+		ds := DocumentSummary{DocumentID: src.ID, Format: src.Format, Parties: len(res.Parties), Passages: len(res.Passages),
+			ByKind: map[model.Kind]int{}, Scores: len(res.Scores), Bytes: acc.Bytes, Shares: map[model.Class]float64{}}
+		for _, p := range res.Passages {
+			ds.ByKind[p.Kind]++
+		}
+		for c, n := range acc.Classes {
+			ds.Shares[c] = float64(n) / float64(acc.Bytes)
+		}
+		sum.Documents = append(sum.Documents, ds)
+		log.Info("document built", "document", src.ID, "format", src.Format, "passages", len(res.Passages), "parties", len(res.Parties))
+	}
+	if len(inputErrs) > 0 {
+		return nil, errors.Join(inputErrs...)
+	}
+	for _, name := range schemas.Order {
+		if err := t.open[name].Close(); err != nil {
+			return nil, err
+		}
+		sum.Rows[name] = t.open[name].Rows()
+	}
+	if err := w.Close(); err != nil {
+		return nil, err
+	}
+	sum.Validation = chk.Report()
+	if !sum.Validation.Valid {
+		return sum, &InvalidError{Report: sum.Validation}
+	}
+	sort.Slice(accounting, func(i, j int) bool { return accounting[i].DocumentID < accounting[j].DocumentID })
+	if err := publish.WriteJSON(filepath.Join(dir, "accounting.json"), map[string]any{"documents": accounting}); err != nil {
+		return nil, err
+	}
+	if err := publish.WriteJSON(filepath.Join(dir, "validation.json"), sum.Validation); err != nil {
+		return nil, err
+	}
+	for _, name := range schemas.Order {
+		sum.Files = append(sum.Files, filepath.Join("parquet", name+".parquet"), filepath.Join("csv", name+".csv"), filepath.Join("json", name+".json"))
+	}
+	sum.Files = append(sum.Files, "accounting.json", "validation.json")
+	return sum, nil
+}

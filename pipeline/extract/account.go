@@ -1,0 +1,97 @@
+package extract
+
+import (
+	"fmt"
+	"unicode/utf8"
+
+	"github.com/standpunten/standpunten/pipeline/model"
+)
+
+// Account assigns every byte of the raw file to one class: inside a passage, inside structure,
+// white space, or dropped with a reason. It fails if two spans overlap or a byte that is not white
+// space belongs to no span: both mean a parser lost or doubled text.
+func Account(t *Text, ex *model.Extracted) (model.Accounting, error) {
+	acc := model.Accounting{DocumentID: ex.Document.ID, RawPath: ex.Document.RawPath, Bytes: int64(len(t.Raw)),
+		Classes: map[model.Class]int64{model.ClassPassage: 0, model.ClassStructure: 0, model.ClassWhitespace: 0, model.ClassDropped: 0},
+		Labels:  map[string]int64{}, Dropped: []model.DroppedSpan{}}
+	const none = 0
+	classOf := make([]uint8, len(t.Raw)) // 0 none, 1+index into classes
+	classes := []model.Class{model.ClassPassage, model.ClassStructure, model.ClassWhitespace, model.ClassDropped}
+	idx := map[model.Class]uint8{}
+	for i, c := range classes {
+		idx[c] = uint8(i + 1)
+	}
+	mark := func(s, e int64, c model.Class, what string) error {
+		if s < 0 || e > int64(len(t.Raw)) || s > e {
+			return fmt.Errorf("%s: %s span %d..%d lies outside the file (%d bytes)", t.File, what, s, e, len(t.Raw))
+		}
+		for i := s; i < e; i++ {
+			if classOf[i] != none {
+				l, col := position(t.Raw, int(i))
+				return fmt.Errorf("%s:%d:%d: %s span %d..%d overlaps another span", t.File, l, col, what, s, e)
+			}
+			classOf[i] = idx[c]
+		}
+		acc.Classes[c] += e - s
+		return nil
+	}
+	for _, u := range ex.Units {
+		if err := mark(u.Start, u.End, model.ClassPassage, string(u.Kind)); err != nil {
+			return acc, err
+		}
+	}
+	for _, sp := range ex.Spans {
+		if err := mark(sp.Start, sp.End, sp.Class, sp.Label); err != nil {
+			return acc, err
+		}
+		acc.Labels[string(sp.Class)+":"+sp.Label] += sp.End - sp.Start
+		if sp.Class == model.ClassDropped {
+			l, _ := position(t.Raw, int(sp.Start))
+			acc.Dropped = append(acc.Dropped, model.DroppedSpan{Start: sp.Start, End: sp.End, Line: int64(l), Reason: sp.Label, Text: decodeSpan(t, sp)})
+		}
+	}
+	// The rest must be white space: walk the decoded text and map each rune back to raw bytes.
+	for i := 0; i < len(t.S); {
+		r, n := utf8.DecodeRuneInString(t.S[i:])
+		rs, re := t.RawOffset(i), t.RawOffset(i+n)
+		if classOf[rs] == none {
+			if !isSpace(r) {
+				l, col := position(t.Raw, int(rs))
+				return acc, fmt.Errorf("%s:%d:%d: byte %d (%q) is in no passage, structure or dropped span", t.File, l, col, rs, r)
+			}
+			if err := mark(rs, re, model.ClassWhitespace, "white space"); err != nil {
+				return acc, err
+			}
+		}
+		i += n
+	}
+	var sum int64
+	for _, v := range acc.Classes {
+		sum += v
+	}
+	if sum != acc.Bytes {
+		return acc, fmt.Errorf("%s: accounted %d of %d bytes", t.File, sum, acc.Bytes)
+	}
+	return acc, nil
+}
+
+func decodeSpan(t *Text, sp model.Span) string {
+	// Spans are built from decoded offsets, so find the decoded stretch that maps onto them.
+	if t.off == nil {
+		return string(t.Raw[sp.Start:sp.End])
+	}
+	s, e := -1, -1
+	for i := range t.S {
+		if s < 0 && int64(t.off[i]) >= sp.Start {
+			s = i
+		}
+		if int64(t.off[i]) >= sp.End {
+			e = i
+			break
+		}
+	}
+	if e < 0 {
+		e = len(t.S)
+	}
+	return t.S[s:e]
+}

@@ -1,0 +1,129 @@
+package extract
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/charmap"
+
+	"github.com/standpunten/standpunten/pipeline/model"
+	"github.com/standpunten/standpunten/pipeline/registry"
+)
+
+// DefaultMaxBytes is the default size limit for one raw file.
+const DefaultMaxBytes = 64 << 20
+
+// Text is a raw file decoded to UTF-8, with the way back to offsets in the raw bytes.
+type Text struct {
+	File string // path as given, for messages
+	Raw  []byte // the file as stored
+	S    string // decoded UTF-8 text, byte order mark removed
+	bom  int    // bytes of byte order mark at the start of Raw
+	off  []int  // for re-encoded text: off[i] is the raw offset of S[i]; len(S)+1 entries
+}
+
+// RawOffset maps a byte offset in S to a byte offset in Raw.
+func (t *Text) RawOffset(i int) int64 {
+	if t.off != nil {
+		return int64(t.off[i])
+	}
+	return int64(i + t.bom)
+}
+
+// Read loads and decodes a registered text. It rejects missing, empty, oversized and binary files and
+// undeclared non-UTF-8 bytes, naming the file and the offending byte.
+func Read(src registry.Source, maxBytes int64) (*Text, error) {
+	fail := func(line, col int, msg, hint string) error {
+		return model.Classified(model.ErrInput, &model.SourceError{File: src.Path, Line: line, Col: col, Msg: msg, Hint: hint})
+	}
+	f, err := os.Open(src.Path)
+	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, fail(0, 0, fmt.Sprintf("cannot read document %q: %v", src.ID, err), "add the file to the raw folder or correct `file` in sources.toml")
+	}
+	defer f.Close()
+	if maxBytes <= 0 {
+		maxBytes = DefaultMaxBytes
+	}
+	raw, err := io.ReadAll(io.LimitReader(f, maxBytes+1))
+	if err != nil {
+		return nil, fail(0, 0, fmt.Sprintf("cannot read: %v", err), "check the file's permissions")
+	}
+	if int64(len(raw)) > maxBytes {
+		return nil, fail(0, 0, fmt.Sprintf("file is larger than the limit of %d bytes", maxBytes), "split the text or raise the limit with --max-bytes")
+	}
+	if len(bytes.TrimSpace(raw)) == 0 {
+		return nil, fail(0, 0, "file is empty", "put the text in the file or remove its entry from sources.toml")
+	}
+	if i := bytes.IndexByte(raw, 0); i >= 0 {
+		l, c := position(raw, i)
+		return nil, fail(l, c, fmt.Sprintf("NUL byte at offset %d: this looks like a binary file, not a text", i), "export the document as plain text")
+	}
+	t := &Text{File: src.Path, Raw: raw}
+	switch src.Encoding {
+	case registry.EncodingWindows1252:
+		t.decode1252()
+	default:
+		if !utf8.Valid(raw) {
+			i := firstInvalid(raw)
+			l, c := position(raw, i)
+			return nil, fail(l, c, fmt.Sprintf("byte 0x%02X at offset %d is not UTF-8", raw[i], i),
+				"convert the file to UTF-8, or declare its encoding in sources.toml (encoding = \"windows-1252\")")
+		}
+		s := string(raw)
+		if len(s) >= 3 && s[:3] == "\uFEFF" {
+			t.bom = 3
+			s = s[3:]
+		}
+		t.S = s
+	}
+	return t, nil
+}
+
+func (t *Text) decode1252() {
+	dec := charmap.Windows1252
+	var b []byte
+	t.off = make([]int, 0, len(t.Raw)+1)
+	for i, c := range t.Raw {
+		r := dec.DecodeByte(c)
+		var buf [4]byte
+		n := utf8.EncodeRune(buf[:], r)
+		for k := 0; k < n; k++ {
+			t.off = append(t.off, i)
+		}
+		b = append(b, buf[:n]...)
+	}
+	t.off = append(t.off, len(t.Raw))
+	t.S = string(b)
+}
+
+func firstInvalid(b []byte) int {
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n <= 1 {
+			return i
+		}
+		i += n
+	}
+	return len(b)
+}
+
+// position returns the 1-based line and column (in characters) of byte offset i.
+func position(b []byte, i int) (int, int) {
+	line := 1 + bytes.Count(b[:i], []byte("\n"))
+	start := bytes.LastIndexByte(b[:i], '\n') + 1
+	return line, 1 + utf8.RuneCount(b[start:i])
+}
+
+// isSpace reports white space, including no-break spaces and the byte order mark.
+func isSpace(r rune) bool {
+	return unicode.IsSpace(r) || r == '\u00A0' || r == '\uFEFF' || r == '\u202F'
+}

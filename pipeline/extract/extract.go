@@ -1,0 +1,169 @@
+package extract
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/standpunten/standpunten/pipeline/model"
+	"github.com/standpunten/standpunten/pipeline/registry"
+)
+
+// Extract runs the parser of src's format over the decoded text. lex holds the hyphenated words of
+// the whole corpus (see Lexicon); it decides which line-end hyphens are kept.
+func Extract(ctx context.Context, reg *registry.Registry, src registry.Source, t *Text, lex Lexicon) (*model.Extracted, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	p := &parser{t: t, src: src, m: reg.Matcher, lex: lex, lines: splitLines(t.S)}
+	p.out.Document = model.Document{
+		ID: src.ID, Title: src.Title, Format: src.Format, ElectionID: src.Election, Topic: src.Topic,
+		Language: src.Language, Publisher: src.Publisher, SourceURL: src.SourceURL,
+		RawPath: "raw/" + strings.TrimPrefix(src.File, "./"), RawBytes: int64(len(t.Raw)), Encoding: src.Encoding,
+	}
+	if src.Published != "" {
+		d, _ := model.ParseDate(src.Published) // checked by the registry
+		p.out.Document.Published = &d
+	}
+	if src.License != "" {
+		l := src.License
+		p.out.Document.License = &l
+	}
+	var err error
+	switch src.Format {
+	case model.FormatPartySummaries:
+		err = p.partySummaries()
+	case model.FormatScoreOverview:
+		err = p.scoreOverview()
+	case model.FormatProgrammeChapter:
+		err = p.programmeChapter()
+	case model.FormatPledgeDocument:
+		err = p.pledgeDocument()
+	default:
+		err = fmt.Errorf("format %q has no parser", src.Format)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if p.out.Document.Title == "" {
+		return nil, p.errAt(0, "the text has no title of its own and sources.toml gives none", "add title = \"…\" to the document's entry")
+	}
+	if t.bom > 0 {
+		p.out.Spans = append(p.out.Spans, model.Span{Start: 0, End: int64(t.bom), Class: model.ClassStructure, Label: "byte_order_mark"})
+	}
+	sort.SliceStable(p.out.Spans, func(i, j int) bool { return p.out.Spans[i].Start < p.out.Spans[j].Start })
+	return &p.out, nil
+}
+
+type line struct {
+	start, end int // byte offsets into the decoded text; end excludes the line break
+	num        int // 1-based
+}
+
+func splitLines(s string) []line {
+	var ls []line
+	start, num := 0, 1
+	for i := 0; i <= len(s); i++ {
+		if i == len(s) || s[i] == '\n' {
+			end := i
+			if end > start && s[end-1] == '\r' {
+				end--
+			}
+			if i < len(s) || start < len(s) {
+				ls = append(ls, line{start, end, num})
+			}
+			start, num = i+1, num+1
+		}
+	}
+	return ls
+}
+
+type parser struct {
+	t     *Text
+	src   registry.Source
+	m     *registry.Matcher
+	lex   Lexicon
+	lines []line
+	out   model.Extracted
+}
+
+// trim returns the offsets of l without leading and trailing white space (including NBSP).
+func (p *parser) trim(l line) (int, int) {
+	s, e := l.start, l.end
+	for s < e {
+		r, n := utf8.DecodeRuneInString(p.t.S[s:e])
+		if !isSpace(r) {
+			break
+		}
+		s += n
+	}
+	for e > s {
+		r, n := utf8.DecodeLastRuneInString(p.t.S[s:e])
+		if !isSpace(r) {
+			break
+		}
+		e -= n
+	}
+	return s, e
+}
+
+func (p *parser) content(l line) string {
+	s, e := p.trim(l)
+	return p.t.S[s:e]
+}
+
+func (p *parser) blank(l line) bool { s, e := p.trim(l); return s == e }
+
+func (p *parser) span(start, end int, class model.Class, label string) {
+	if start >= end {
+		return
+	}
+	p.out.Spans = append(p.out.Spans, model.Span{Start: p.t.RawOffset(start), End: p.t.RawOffset(end), Class: class, Label: label})
+}
+
+// unit adds a unit and returns its 1-based position (the value a child's Parent holds).
+func (p *parser) unit(u model.Unit, start, end int) int {
+	u.Start, u.End = p.t.RawOffset(start), p.t.RawOffset(end)
+	if u.Line == 0 {
+		u.Line = int64(p.lineOf(start))
+	}
+	p.out.Units = append(p.out.Units, u)
+	return len(p.out.Units)
+}
+
+func (p *parser) lineOf(off int) int {
+	i := sort.Search(len(p.lines), func(i int) bool { return p.lines[i].end >= off })
+	if i == len(p.lines) {
+		return len(p.lines)
+	}
+	return p.lines[i].num
+}
+
+// errAt reports a problem at a decoded offset, with the line and column of the raw file.
+func (p *parser) errAt(off int, msg, hint string) error {
+	l, c := 0, 0
+	if off > 0 || len(p.t.S) > 0 {
+		l, c = position(p.t.Raw, int(p.t.RawOffset(off)))
+	}
+	return model.Classified(model.ErrInput, &model.SourceError{File: p.t.File, Line: l, Col: c, Msg: msg, Hint: hint})
+}
+
+// unknownParty reports a name where a party must be named, with the closest known alias.
+func (p *parser) unknownParty(off int, name string) error {
+	return p.errAt(off, fmt.Sprintf("%q names no known party", name),
+		fmt.Sprintf("the closest known alias is %q; add the spelling to raw/parties.toml if it is one", p.m.Closest(name)))
+}
+
+func (p *parser) cover(partyID, note string) {
+	for i, c := range p.out.Covered {
+		if c.PartyID == partyID {
+			if note != "" {
+				p.out.Covered[i].Note = note
+			}
+			return
+		}
+	}
+	p.out.Covered = append(p.out.Covered, model.Coverage{PartyID: partyID, Note: note})
+}

@@ -1,0 +1,154 @@
+package normalize
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"sort"
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/standpunten/standpunten/pipeline/model"
+)
+
+// Text normalizes a piece of text: NFC; every run of white space (including no-break spaces and
+// line breaks) becomes one space; leading and trailing white space is removed. Other characters are
+// kept as written: no folding of ’ “ ” or accents.
+func Text(s string) string {
+	s = norm.NFC.String(s)
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for _, r := range s {
+		if unicode.IsSpace(r) || r == '\u00A0' || r == '\u202F' || r == '\u2007' || r == '\uFEFF' {
+			space = true
+			continue
+		}
+		if space && b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		space = false
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// Unquote removes the enclosing “ ” of a quote; a quote without its closing mark loses only the
+// opening one.
+func Unquote(s string) string {
+	s = strings.TrimPrefix(s, "“")
+	s = strings.TrimSuffix(s, "”")
+	return strings.TrimSpace(s)
+}
+
+// PassageID derives a passage's key from its content: document, party, kind, normalized text and
+// the occurrence number of that text among equal ones (0 for the first). It is 16 hex digits.
+func PassageID(documentID, partyID string, kind model.Kind, text string, occurrence int) string {
+	h := sha256.New()
+	for _, part := range []string{documentID, partyID, string(kind), text} {
+		h.Write([]byte(part))
+		h.Write([]byte{0})
+	}
+	h.Write([]byte{byte(occurrence >> 8), byte(occurrence)})
+	return hex.EncodeToString(h.Sum(nil))[:16]
+}
+
+// Result is one document's rows.
+type Result struct {
+	Document model.Document
+	Passages []model.Passage // in source order
+	Scores   []model.Score   // by party id
+	Parties  []model.DocumentParty
+}
+
+// Document normalizes one extracted document into rows.
+func Document(ex *model.Extracted) Result {
+	doc := ex.Document
+	doc.Title = Text(doc.Title)
+	doc.Note = Text(doc.Note)
+	res := Result{Document: doc}
+	seen := map[string]int{}
+	ids := make([]string, len(ex.Units))
+	perParty := map[string]int64{}
+	for i, u := range ex.Units {
+		text := Text(u.Text)
+		if u.Kind == model.KindQuote {
+			text = Unquote(text)
+		}
+		key := u.PartyID + "\x00" + string(u.Kind) + "\x00" + text
+		occ := seen[key]
+		seen[key]++
+		ids[i] = PassageID(doc.ID, u.PartyID, u.Kind, text, occ)
+		p := model.Passage{
+			ID: ids[i], DocumentID: doc.ID, Kind: u.Kind, Section: Text(u.Section), Seq: int64(i + 1),
+			Text: text, SourceStart: u.Start, SourceEnd: u.End, SourceLine: u.Line, Flags: flags(u, text),
+		}
+		if u.PartyID != "" {
+			party := u.PartyID
+			p.PartyID = &party
+			perParty[party]++
+		}
+		if u.Number > 0 {
+			n := u.Number
+			p.Number = &n
+		}
+		if u.Parent > 0 {
+			parent := ids[u.Parent-1]
+			p.ParentID = &parent
+		}
+		res.Passages = append(res.Passages, p)
+	}
+	for _, s := range ex.Scores {
+		res.Scores = append(res.Scores, model.Score{DocumentID: doc.ID, PartyID: s.PartyID, Score: s.Score, Question: Text(ex.Question)})
+	}
+	sort.Slice(res.Scores, func(i, j int) bool { return res.Scores[i].PartyID < res.Scores[j].PartyID })
+	for _, c := range ex.Covered {
+		res.Parties = append(res.Parties, model.DocumentParty{DocumentID: doc.ID, PartyID: c.PartyID, Passages: perParty[c.PartyID], Note: Text(c.Note)})
+	}
+	sort.Slice(res.Parties, func(i, j int) bool { return res.Parties[i].PartyID < res.Parties[j].PartyID })
+	return res
+}
+
+// functionWords end a Dutch sentence only when it was cut off.
+var functionWords = map[string]bool{
+	"aan": true, "als": true, "bij": true, "dat": true, "de": true, "die": true, "door": true, "een": true,
+	"en": true, "het": true, "in": true, "is": true, "kan": true, "met": true, "moet": true, "naar": true,
+	"of": true, "om": true, "op": true, "te": true, "tot": true, "van": true, "voor": true, "wordt": true,
+	"worden": true, "zijn": true, "zodat": true, "maar": true, "dan": true, "wat": true, "waar": true,
+}
+
+func flags(u model.Unit, text string) []string {
+	fs := append([]string(nil), u.Flags...)
+	if u.Kind == model.KindQuote && (strings.Contains(text, "...") || strings.Contains(text, "…")) {
+		fs = append(fs, model.FlagElided)
+	}
+	if isFragment(text) {
+		fs = append(fs, model.FlagFragment)
+	}
+	sort.Strings(fs)
+	out := fs[:0]
+	for i, f := range fs {
+		if i == 0 || f != fs[i-1] {
+			out = append(out, f)
+		}
+	}
+	if len(out) == 0 {
+		return []string{}
+	}
+	return out
+}
+
+// isFragment reports a unit that ends mid-sentence: on a comma, a hyphen or a word that cannot end
+// a Dutch sentence.
+func isFragment(text string) bool {
+	t := strings.TrimRight(text, " ")
+	if t == "" {
+		return false
+	}
+	if strings.HasSuffix(t, ",") || strings.HasSuffix(t, "-") || strings.HasSuffix(t, "–") {
+		return true
+	}
+	words := strings.Fields(t)
+	return functionWords[words[len(words)-1]]
+}

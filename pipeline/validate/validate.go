@@ -1,0 +1,335 @@
+package validate
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/standpunten/standpunten/pipeline/model"
+	"github.com/standpunten/standpunten/schemas"
+)
+
+// Severity says whether a finding blocks publishing.
+type Severity string
+
+// Severities.
+const (
+	Error   Severity = "error"   // blocks writing
+	Warning Severity = "warning" // reported and published
+)
+
+// Finding is one failed check.
+type Finding struct {
+	Rule     string   `json:"rule"`
+	Severity Severity `json:"severity"`
+	Table    string   `json:"table"`
+	Key      string   `json:"key"`
+	Field    string   `json:"field,omitempty"`
+	Value    string   `json:"value,omitempty"`
+	Message  string   `json:"message"`
+	Source   string   `json:"source,omitempty"` // file:line where the finding comes from the raw text
+}
+
+// Report is the outcome of all checks.
+type Report struct {
+	Valid     bool               `json:"valid"`
+	ChecksRun int64              `json:"checks_run"`
+	Failed    map[Severity]int64 `json:"failed"`
+	Findings  []Finding          `json:"findings"`
+}
+
+// Checker checks rows as they stream past. Rows must arrive in dependency order (parties,
+// elections, documents, then each document's passages, scores and document_parties), as the build
+// writes them.
+type Checker struct {
+	set      schemas.Set
+	patterns map[string]*regexp.Regexp
+	keys     map[string]map[string]bool // table → primary key values seen
+	unique   map[string]map[string]bool // table.field → values seen
+	checks   int64
+	findings []Finding
+}
+
+// NewChecker prepares the checks of every table schema.
+func NewChecker(set schemas.Set) (*Checker, error) {
+	c := &Checker{set: set, patterns: map[string]*regexp.Regexp{}, keys: map[string]map[string]bool{}, unique: map[string]map[string]bool{}}
+	for name, t := range set {
+		c.keys[name] = map[string]bool{}
+		for _, f := range t.Fields {
+			if f.Constraints.Pattern != "" {
+				re, err := regexp.Compile(`^(?:` + f.Constraints.Pattern + `)$`)
+				if err != nil {
+					return nil, fmt.Errorf("schemas/%s.json: field %s: pattern: %w", name, f.Name, err)
+				}
+				c.patterns[name+"."+f.Name] = re
+			}
+		}
+	}
+	return c, nil
+}
+
+func (c *Checker) add(f Finding) { c.findings = append(c.findings, f) }
+
+// check counts one check and records a finding when ok is false.
+func (c *Checker) check(ok bool, f Finding) {
+	c.checks++
+	if !ok {
+		c.add(f)
+	}
+}
+
+// Row checks one row of a table against its schema.
+func (c *Checker) Row(table string, r model.Row) {
+	t := c.set[table]
+	vals := r.Values()
+	key := rowKey(t, vals)
+	if len(vals) != len(t.Fields) {
+		c.check(false, Finding{Rule: "schema.arity", Severity: Error, Table: table, Key: key,
+			Message: fmt.Sprintf("row has %d values, the schema %d columns", len(vals), len(t.Fields))})
+		return
+	}
+	for i, f := range t.Fields {
+		v := vals[i]
+		str, isNull := cell(v)
+		base := Finding{Severity: Error, Table: table, Key: key, Field: f.Name, Value: short(str)}
+		with := func(rule, msg string) Finding {
+			g := base
+			g.Rule, g.Message = rule+"."+table+"."+f.Name, msg
+			return g
+		}
+		c.check(typeOK(f, v), with("type", fmt.Sprintf("value of Go type %T does not fit column type %s", v, f.Type)))
+		if isNull {
+			c.check(!f.Constraints.Required, with("required", "required value is missing"))
+			continue
+		}
+		if len(f.Constraints.Enum) > 0 {
+			c.check(contains(f.Constraints.Enum, str), with("enum", fmt.Sprintf("value is not one of %s", strings.Join(f.Constraints.Enum, ", "))))
+		}
+		if re := c.patterns[table+"."+f.Name]; re != nil {
+			c.check(re.MatchString(str), with("pattern", fmt.Sprintf("value does not match %s", f.Constraints.Pattern)))
+		}
+		if f.Constraints.MinLength != nil {
+			c.check(utf8.RuneCountInString(str) >= *f.Constraints.MinLength, with("min_length", fmt.Sprintf("value is shorter than %d characters", *f.Constraints.MinLength)))
+		}
+		if f.Constraints.Minimum != nil {
+			if n, ok := intValue(v); ok {
+				c.check(n >= *f.Constraints.Minimum, with("minimum", fmt.Sprintf("value is below %d", *f.Constraints.Minimum)))
+			}
+		}
+		if f.Constraints.Unique {
+			u := c.unique[table+"."+f.Name]
+			if u == nil {
+				u = map[string]bool{}
+				c.unique[table+"."+f.Name] = u
+			}
+			c.check(!u[str], with("unique", "value occurs more than once"))
+			u[str] = true
+		}
+	}
+	c.check(!c.keys[table][key], Finding{Rule: "pk." + table, Severity: Error, Table: table, Key: key, Message: "primary key occurs more than once"})
+	c.keys[table][key] = true
+	for _, fk := range t.ForeignKeys {
+		ref := fk.Reference.Resource
+		if ref == "" {
+			ref = table
+		}
+		var parts []string
+		null := false
+		for _, name := range fk.Fields {
+			s, isNull := cell(vals[t.FieldIndex(name)])
+			null = null || isNull
+			parts = append(parts, s)
+		}
+		if null {
+			continue
+		}
+		v := strings.Join(parts, "\x1f")
+		c.check(c.keys[ref][v], Finding{Rule: "fk." + table + "." + strings.Join(fk.Fields, "+"), Severity: Error, Table: table, Key: key,
+			Field: strings.Join(fk.Fields, "+"), Value: v, Message: fmt.Sprintf("no row in %s has this key", ref)})
+	}
+}
+
+// Passages checks the dataset rules over one document's passages (in source order).
+func (c *Checker) Passages(doc model.Document, ps []model.Passage) {
+	byID := map[string]*model.Passage{}
+	summaries := map[string]int{}
+	var lastEnd int64
+	for i := range ps {
+		p := &ps[i]
+		byID[p.ID] = p
+		src := fmt.Sprintf("%s:%d", doc.RawPath, p.SourceLine)
+		f := func(rule string, sev Severity, field, msg string) Finding {
+			return Finding{Rule: rule, Severity: sev, Table: "passages", Key: p.ID, Field: field, Value: short(p.Text), Message: msg, Source: src}
+		}
+		c.check(strings.TrimSpace(p.Text) != "", f("rule.text_not_empty", Error, "text", "passage text is empty"))
+		c.check(!hasControl(p.Text), f("rule.no_control_characters", Error, "text", "passage text holds control characters"))
+		c.check(balanced(p.Text), f("rule.balanced_quotes", Warning, "text", "quote marks in the text are unbalanced"))
+		c.check(p.SourceStart < p.SourceEnd && p.SourceEnd <= doc.RawBytes, f("rule.span_inside_file", Error, "source_end", "source span lies outside the raw file"))
+		c.check(p.SourceStart >= lastEnd, f("rule.spans_do_not_overlap", Error, "source_start", "source span overlaps the previous passage"))
+		lastEnd = p.SourceEnd
+		c.check(!contains(p.Flags, model.FlagFragment), f("rule.fragment", Warning, "flags", "the unit ends mid-sentence"))
+		c.check(!contains(p.Flags, model.FlagElided), f("rule.elided_quote", Warning, "flags", "the quote leaves text out"))
+		if p.Kind == model.KindSummary && p.PartyID != nil {
+			summaries[*p.PartyID]++
+			c.check(summaries[*p.PartyID] == 1, f("rule.one_summary_per_party", Error, "kind", "a second summary for party "+*p.PartyID))
+		}
+		if p.Kind == model.KindQuote {
+			parent := (*model.Passage)(nil)
+			if p.ParentID != nil {
+				parent = byID[*p.ParentID]
+			}
+			ok := parent != nil && parent.Kind == model.KindTheme && eq(parent.PartyID, p.PartyID)
+			c.check(ok, f("rule.quote_parent", Error, "parent_id", "a quote needs a theme of the same party and document as its parent"))
+		}
+	}
+	if doc.Format == model.FormatPartySummaries {
+		for i := range ps {
+			if ps[i].PartyID != nil && summaries[*ps[i].PartyID] == 0 {
+				c.check(false, Finding{Rule: "rule.one_summary_per_party", Severity: Error, Table: "passages", Key: ps[i].ID,
+					Field: "kind", Message: "party " + *ps[i].PartyID + " has passages but no summary"})
+				summaries[*ps[i].PartyID] = -1
+			}
+		}
+	}
+}
+
+// Scores checks that every scored party is covered by its document.
+func (c *Checker) Scores(scores []model.Score, covered []model.DocumentParty) {
+	cov := map[string]bool{}
+	for _, d := range covered {
+		cov[d.PartyID] = true
+	}
+	for _, s := range scores {
+		c.check(cov[s.PartyID], Finding{Rule: "rule.scored_party_covered", Severity: Error, Table: "scores", Key: s.DocumentID + "/" + s.PartyID,
+			Field: "party_id", Value: s.PartyID, Message: "the document scores this party but does not cover it"})
+	}
+}
+
+// Report returns all findings so far, sorted.
+func (c *Checker) Report() Report {
+	r := Report{Valid: true, ChecksRun: c.checks, Failed: map[Severity]int64{Error: 0, Warning: 0}, Findings: append([]Finding{}, c.findings...)}
+	for _, f := range r.Findings {
+		r.Failed[f.Severity]++
+		if f.Severity == Error {
+			r.Valid = false
+		}
+	}
+	sort.SliceStable(r.Findings, func(i, j int) bool {
+		a, b := r.Findings[i], r.Findings[j]
+		if a.Severity != b.Severity {
+			return a.Severity == Error
+		}
+		if a.Table != b.Table {
+			return a.Table < b.Table
+		}
+		if a.Key != b.Key {
+			return a.Key < b.Key
+		}
+		return a.Rule < b.Rule
+	})
+	return r
+}
+
+func rowKey(t *schemas.Table, vals []any) string {
+	var parts []string
+	for _, k := range t.PrimaryKey {
+		if i := t.FieldIndex(k); i >= 0 && i < len(vals) {
+			s, _ := cell(vals[i])
+			parts = append(parts, s)
+		}
+	}
+	return strings.Join(parts, "\x1f")
+}
+
+// cell renders a value as text, reporting null.
+func cell(v any) (string, bool) {
+	switch x := v.(type) {
+	case string:
+		return x, false
+	case *string:
+		if x == nil {
+			return "", true
+		}
+		return *x, false
+	case int64:
+		return fmt.Sprint(x), false
+	case *int64:
+		if x == nil {
+			return "", true
+		}
+		return fmt.Sprint(*x), false
+	case float64:
+		return fmt.Sprint(x), false
+	case model.Date:
+		return x.String(), false
+	case *model.Date:
+		if x == nil {
+			return "", true
+		}
+		return x.String(), false
+	case []string:
+		return strings.Join(x, ","), x == nil
+	case nil:
+		return "", true
+	}
+	return fmt.Sprint(v), false
+}
+
+func typeOK(f schemas.Field, v any) bool {
+	switch v.(type) {
+	case string, *string:
+		return f.Type == schemas.TypeString
+	case int64, *int64:
+		return f.Type == schemas.TypeInteger
+	case float64:
+		return f.Type == schemas.TypeNumber
+	case model.Date, *model.Date:
+		return f.Type == schemas.TypeDate
+	case []string:
+		return f.Type == schemas.TypeArray
+	}
+	return false
+}
+
+func intValue(v any) (int64, bool) {
+	switch x := v.(type) {
+	case int64:
+		return x, true
+	case *int64:
+		if x != nil {
+			return *x, true
+		}
+	}
+	return 0, false
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func eq(a, b *string) bool { return a != nil && b != nil && *a == *b }
+
+func hasControl(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool { return unicode.IsControl(r) }) >= 0
+}
+
+// balanced reports whether “ ” pair up and straight double quotes come in pairs.
+func balanced(s string) bool {
+	return strings.Count(s, "“") == strings.Count(s, "”") && strings.Count(s, `"`)%2 == 0
+}
+
+func short(s string) string {
+	if utf8.RuneCountInString(s) <= 80 {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:77]) + "…"
+}
