@@ -219,9 +219,6 @@ func write(ctx context.Context, log *slog.Logger, dir string, set schemas.Set, r
 		}
 		sum.Rows[name] = t.open[name].Rows()
 	}
-	if err := w.Close(); err != nil {
-		return nil, err
-	}
 	sum.Validation = chk.Report()
 	if !sum.Validation.Valid {
 		return sum, &InvalidError{Report: sum.Validation}

@@ -1,0 +1,31 @@
+// Package publish turns table rows into files and reads those files back.
+//
+// It owns:
+//
+//   - the physical layout of every published table, derived from the table schemas in
+//     package schemas: an Arrow schema (ArrowSchema) and, from it, the Parquet file, plus
+//     the CSV and JSON renderings of the same rows;
+//   - writing those files as streams (Writer, TableWriter): rows are checked against the
+//     schema's Go cell types, buffered into Arrow record batches of bounded size and written
+//     as Parquet row groups, CSV records and JSON lines, so memory does not grow with the
+//     number of rows; the bytes depend only on the rows and the schemas;
+//   - putting a finished output folder in place atomically (Stage, Staging.Commit) and
+//     writing small files atomically (WriteFileAtomic, WriteJSON);
+//   - reading the three formats back into canonical cells (ReadParquet, ReadCSV, ReadJSON),
+//     the same Go types model.Row.Values returns, with errors that name file, row and column.
+//
+// It does not parse raw texts, decide which rows exist or in which order (callers sort), or
+// apply validation rules such as patterns, enums, uniqueness or foreign keys: it only
+// enforces what the file formats need (column count, Go types, nulls in required columns).
+//
+// Text must be valid UTF-8 without carriage returns (encoding/csv reads "\r\n" inside a quoted
+// field back as "\n"), so that the three formats hold the same values.
+//
+// Canonical cells, by schema type, for a required / a nullable column:
+//
+//	string   string      / *string      (nil = null; a non-nil "" is refused: CSV cannot tell it from null)
+//	integer  int64       / *int64
+//	number   float64     / *float64     (finite values only)
+//	date     model.Date  / *model.Date
+//	array    []string    / []string     (nil = null; elements are never null)
+package publish

@@ -1,0 +1,331 @@
+package publish
+
+import (
+	"bufio"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/compress"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+
+	"github.com/standpunten/standpunten/pipeline/model"
+	"github.com/standpunten/standpunten/schemas"
+)
+
+// DefaultBatchRows is the number of rows per Arrow record batch and Parquet row group.
+const DefaultBatchRows = 8192
+
+// CreatedBy is the Parquet created_by of every file, fixed so that the bytes do not depend
+// on the library version or the machine.
+const CreatedBy = "standpunten"
+
+// Keys of the Parquet key-value metadata (the Arrow schema metadata) of every file.
+const (
+	KeyDataset       = "standpunten.dataset"
+	KeySchemaVersion = "standpunten.schema_version"
+	KeyTable         = "standpunten.table"
+)
+
+// The format folders inside an output folder; each table is <dir>/<format>/<table>.<format>.
+const (
+	FormatParquet = "parquet"
+	FormatCSV     = "csv"
+	FormatJSON    = "json"
+)
+
+// Formats lists the format folders in the order they are written.
+var Formats = []string{FormatParquet, FormatCSV, FormatJSON}
+
+// Path is where the writer puts a table in the given format below dir.
+func Path(dir, format, table string) string {
+	return filepath.Join(dir, format, table+"."+format)
+}
+
+// Meta is written into the Parquet key-value metadata of every table.
+type Meta struct {
+	Dataset       string // KeyDataset
+	SchemaVersion string // KeySchemaVersion; empty means the version of the schema set
+}
+
+// Writer writes the tables of one output folder. It is safe to write different tables from
+// different goroutines; each TableWriter is for one goroutine.
+type Writer struct {
+	// BatchRows is the number of rows per Arrow record batch and Parquet row group; 0 means
+	// DefaultBatchRows. Set it before calling Table.
+	BatchRows int
+
+	dir  string
+	set  schemas.Set
+	meta Meta
+
+	mu     sync.Mutex
+	opened map[string]bool
+}
+
+// NewWriter prepares dir/parquet, dir/csv and dir/json. dir is normally a Staging.Dir.
+func NewWriter(dir string, set schemas.Set, meta Meta) (*Writer, error) {
+	version := set.Version()
+	if meta.SchemaVersion == "" {
+		meta.SchemaVersion = version
+	} else if meta.SchemaVersion != version {
+		return nil, fmt.Errorf("publish: schema version %q differs from the schemas' %q", meta.SchemaVersion, version)
+	}
+	for _, f := range Formats {
+		if err := os.MkdirAll(filepath.Join(dir, f), 0o755); err != nil {
+			return nil, fmt.Errorf("publish: %w", err)
+		}
+	}
+	return &Writer{dir: dir, set: set, meta: meta, opened: map[string]bool{}}, nil
+}
+
+// Table starts writing the named table. Each table can be written once per Writer, and its
+// files must not exist yet.
+func (w *Writer) Table(name string) (*TableWriter, error) {
+	t, ok := w.set[name]
+	if !ok {
+		names := make([]string, 0, len(w.set))
+		for n := range w.set {
+			names = append(names, n)
+		}
+		slices.Sort(names)
+		return nil, fmt.Errorf("publish: unknown table %q (known: %s)", name, strings.Join(names, ", "))
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.opened[name] {
+		return nil, fmt.Errorf("publish %s: table is already being written", name)
+	}
+	batch := w.BatchRows
+	if batch <= 0 {
+		batch = DefaultBatchRows
+	}
+	tw, err := newTableWriter(w.dir, t, w.meta, batch)
+	if err != nil {
+		return nil, err
+	}
+	w.opened[name] = true
+	return tw, nil
+}
+
+// TableWriter streams the rows of one table into its Parquet, CSV and JSON files.
+type TableWriter struct {
+	table *schemas.Table
+	cols  []column
+	batch int
+	rows  int64
+	err   error // sticky write error
+	done  bool
+
+	files  []*os.File // parquet, csv, json
+	pqBuf  *bufio.Writer
+	pq     *pqarrow.FileWriter
+	rb     *array.RecordBuilder
+	queued int // rows in rb
+	csv    *csv.Writer
+	json   *bufio.Writer
+
+	cells  []any    // checked cells of the current row
+	record []string // CSV record of the current row
+	keys   [][]byte // `"name":` per column
+	line   []byte
+	text   *textCoder
+}
+
+func newTableWriter(dir string, t *schemas.Table, meta Meta, batch int) (_ *TableWriter, err error) {
+	cols, err := columnsOf(t)
+	if err != nil {
+		return nil, err
+	}
+	tw := &TableWriter{table: t, cols: cols, batch: batch, cells: make([]any, len(cols)),
+		record: make([]string, len(cols)), keys: make([][]byte, len(cols)), text: newTextCoder()}
+	defer func() {
+		if err != nil {
+			tw.closeFiles()
+			err = fmt.Errorf("publish %s: %w", t.Name, err)
+		}
+	}()
+	for _, f := range Formats {
+		fh, err := os.OpenFile(Path(dir, f, t.Name), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if err != nil {
+			return nil, err
+		}
+		tw.files = append(tw.files, fh)
+	}
+
+	schema := arrowSchema(t, cols, map[string]string{
+		KeyDataset: meta.Dataset, KeySchemaVersion: meta.SchemaVersion, KeyTable: t.Name})
+	props := parquet.NewWriterProperties(
+		parquet.WithCompression(compress.Codecs.Zstd),
+		parquet.WithDictionaryDefault(true),
+		parquet.WithStats(true),
+		parquet.WithCreatedBy(CreatedBy),
+		parquet.WithMaxRowGroupLength(int64(batch)),
+	)
+	// bufio.Writer has no Close, so the Parquet writer leaves the file to us.
+	tw.pqBuf = bufio.NewWriterSize(tw.files[0], 1<<20)
+	if tw.pq, err = pqarrow.NewFileWriter(schema, tw.pqBuf, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema())); err != nil {
+		return nil, err
+	}
+	tw.rb = array.NewRecordBuilder(memory.DefaultAllocator, schema)
+
+	tw.csv = csv.NewWriter(tw.files[1])
+	for i, c := range cols {
+		tw.record[i] = c.name
+		tw.keys[i] = append(tw.text.appendJSON(nil, c.name), ':')
+	}
+	if err := tw.csv.Write(tw.record); err != nil {
+		return nil, err
+	}
+	tw.json = bufio.NewWriterSize(tw.files[2], 64<<10)
+	return tw, nil
+}
+
+// RowError is a row that Append refused; nothing of it was written.
+type RowError struct {
+	Table  string
+	Row    int64  // 1-based position the row would have had
+	Column string // empty when the row as a whole is wrong
+	Err    error
+}
+
+func (e *RowError) Error() string {
+	if e.Column == "" {
+		return fmt.Sprintf("publish %s: row %d: %v", e.Table, e.Row, e.Err)
+	}
+	return fmt.Sprintf("publish %s: row %d: column %s: %v", e.Table, e.Row, e.Column, e.Err)
+}
+
+func (e *RowError) Unwrap() error { return e.Err }
+
+// Append checks a row against the schema and writes it. A row that does not fit (wrong
+// number of values, a value of the wrong Go type, a null in a required column) is refused
+// with a *RowError and leaves the files as they were; a write error ends the table.
+func (t *TableWriter) Append(r model.Row) error {
+	switch {
+	case t.done:
+		return fmt.Errorf("publish %s: Append after Close", t.table.Name)
+	case t.err != nil:
+		return t.err
+	}
+	n := t.rows + 1
+	if r == nil {
+		return &RowError{Table: t.table.Name, Row: n, Err: errors.New("nil row")}
+	}
+	vals := r.Values()
+	if len(vals) != len(t.cols) {
+		return &RowError{Table: t.table.Name, Row: n,
+			Err: fmt.Errorf("%d values, want %d (%s)", len(vals), len(t.cols), t.columnNames())}
+	}
+	for i, c := range t.cols {
+		x, err := c.cell(vals[i])
+		if err != nil {
+			return &RowError{Table: t.table.Name, Row: n, Column: c.name, Err: err}
+		}
+		t.cells[i] = x
+	}
+	if err := t.write(); err != nil {
+		t.err = fmt.Errorf("publish %s: row %d: %w", t.table.Name, n, err)
+		return t.err
+	}
+	t.rows = n
+	return nil
+}
+
+func (t *TableWriter) columnNames() string {
+	names := make([]string, len(t.cols))
+	for i, c := range t.cols {
+		names[i] = c.name
+	}
+	return strings.Join(names, ", ")
+}
+
+// write writes the checked cells of the current row.
+func (t *TableWriter) write() error {
+	if t.rows == 0 {
+		t.line = append(t.line[:0], "[\n{"...)
+	} else {
+		t.line = append(t.line[:0], ",\n{"...)
+	}
+	for i, x := range t.cells {
+		appendArrow(t.rb.Field(i), x)
+		t.record[i] = t.text.csvText(x)
+		if i > 0 {
+			t.line = append(t.line, ',')
+		}
+		t.line = t.text.appendJSON(append(t.line, t.keys[i]...), x)
+	}
+	t.line = append(t.line, '}')
+	if err := t.csv.Write(t.record); err != nil {
+		return err
+	}
+	if _, err := t.json.Write(t.line); err != nil {
+		return err
+	}
+	if t.queued++; t.queued == t.batch {
+		return t.flush()
+	}
+	return nil
+}
+
+// flush writes the queued rows as one record batch, that is one Parquet row group.
+func (t *TableWriter) flush() error {
+	rec := t.rb.NewRecordBatch()
+	defer rec.Release()
+	t.queued = 0
+	return t.pq.Write(rec)
+}
+
+// Rows is the number of rows written so far.
+func (t *TableWriter) Rows() int64 { return t.rows }
+
+// Close writes what is buffered and closes the files. After a failed Append or Close the
+// files are incomplete: abort the staging folder. Calling Close again does nothing.
+func (t *TableWriter) Close() error {
+	if t.done {
+		return nil
+	}
+	t.done = true
+	defer t.rb.Release()
+	err := t.err
+	keep := func(e error) {
+		if err == nil && e != nil {
+			err = fmt.Errorf("publish %s: %w", t.table.Name, e)
+		}
+	}
+	if t.queued > 0 && err == nil {
+		keep(t.flush())
+	}
+	keep(t.pq.Close())
+	keep(t.pqBuf.Flush())
+	t.csv.Flush()
+	keep(t.csv.Error())
+	if t.rows == 0 {
+		_, e := t.json.WriteString("[]\n")
+		keep(e)
+	} else {
+		_, e := t.json.WriteString("\n]\n")
+		keep(e)
+	}
+	keep(t.json.Flush())
+	keep(t.closeFiles())
+	return err
+}
+
+func (t *TableWriter) closeFiles() error {
+	var err error
+	for _, f := range t.files {
+		if e := f.Close(); e != nil && err == nil {
+			err = e
+		}
+	}
+	return err
+}
