@@ -1,0 +1,79 @@
+package validate
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/standpunten/standpunten/pipeline/model"
+	"github.com/standpunten/standpunten/schemas"
+)
+
+func ptr[T any](v T) *T { return &v }
+
+func rules(r Report) []string {
+	var out []string
+	for _, f := range r.Findings {
+		out = append(out, f.Rule)
+	}
+	return out
+}
+
+func newChecker(t *testing.T) *Checker {
+	set, err := schemas.Load()
+	require.NoError(t, err)
+	c, err := NewChecker(set)
+	require.NoError(t, err)
+	c.Row("parties", model.Party{ID: "volt", Abbreviation: "Volt", Name: "Volt", Aliases: []string{"Volt"}})
+	c.Row("elections", model.Election{ID: "TK2023", Name: "TK", Date: model.Date{Year: 2023, Month: 11, Day: 22}})
+	c.Row("documents", model.Document{ID: "d", Title: "T", Format: model.FormatPartySummaries, ElectionID: "TK2023", Topic: "x",
+		Language: "nl", RawPath: "raw/d.txt", RawSHA256: "0000000000000000000000000000000000000000000000000000000000000000", RawBytes: 100, Encoding: "utf-8"})
+	return c
+}
+
+func TestCleanRowsPass(t *testing.T) {
+	c := newChecker(t)
+	theme := model.Passage{ID: "aaaaaaaaaaaaaaaa", DocumentID: "d", PartyID: ptr("volt"), Kind: model.KindTheme, Seq: 1, Text: "Tekst.", SourceStart: 0, SourceEnd: 6, SourceLine: 1, Flags: []string{}}
+	quote := model.Passage{ID: "bbbbbbbbbbbbbbbb", DocumentID: "d", PartyID: ptr("volt"), Kind: model.KindQuote, ParentID: ptr(theme.ID), Seq: 2, Text: "Citaat.", SourceStart: 7, SourceEnd: 16, SourceLine: 2, Flags: []string{}}
+	summary := model.Passage{ID: "cccccccccccccccc", DocumentID: "d", PartyID: ptr("volt"), Kind: model.KindSummary, Seq: 3, Text: "Sam.", SourceStart: 17, SourceEnd: 21, SourceLine: 3, Flags: []string{}}
+	for _, p := range []model.Passage{theme, quote, summary} {
+		c.Row("passages", p)
+	}
+	c.Passages(model.Document{ID: "d", RawBytes: 100, Format: model.FormatPartySummaries, RawPath: "raw/d.txt"}, []model.Passage{theme, quote, summary})
+	r := c.Report()
+	assert.True(t, r.Valid, "%v", r.Findings)
+	assert.Empty(t, r.Findings)
+	assert.Greater(t, r.ChecksRun, int64(50))
+}
+
+func TestFindings(t *testing.T) {
+	c := newChecker(t)
+	bad := model.Passage{ID: "XYZ", DocumentID: "nope", PartyID: ptr("vvd"), Kind: "essay", Seq: 0, Text: "a\x07b", SourceStart: 2, SourceEnd: 200, SourceLine: 1, Flags: []string{model.FlagFragment}}
+	orphan := model.Passage{ID: "dddddddddddddddd", DocumentID: "d", PartyID: ptr("volt"), Kind: model.KindQuote, ParentID: ptr("eeeeeeeeeeeeeeee"), Seq: 1, Text: "“half", SourceStart: 0, SourceEnd: 4, SourceLine: 1, Flags: []string{}}
+	c.Row("passages", bad)
+	c.Row("passages", orphan)
+	c.Row("passages", orphan)
+	c.Passages(model.Document{ID: "d", RawBytes: 100, RawPath: "raw/d.txt"}, []model.Passage{orphan, bad})
+	c.Row("scores", model.Score{DocumentID: "d", PartyID: "volt", Score: 2, Question: "Q"})
+	c.Scores([]model.Score{{DocumentID: "d", PartyID: "volt"}}, nil)
+	r := c.Report()
+	assert.False(t, r.Valid)
+	got := rules(r)
+	for _, want := range []string{
+		"pattern.passages.passage_id", "fk.passages.document_id", "fk.passages.party_id", "enum.passages.kind",
+		"minimum.passages.seq", "rule.no_control_characters", "rule.span_inside_file", "fk.passages.parent_id",
+		"unique.passages.passage_id", "pk.passages", "rule.quote_parent", "rule.balanced_quotes", "rule.fragment",
+		"rule.spans_do_not_overlap", "rule.scored_party_covered",
+	} {
+		assert.Contains(t, got, want)
+	}
+	for _, f := range r.Findings {
+		if f.Rule == "rule.fragment" || f.Rule == "rule.balanced_quotes" {
+			assert.Equal(t, Warning, f.Severity)
+		}
+		if f.Rule == "rule.quote_parent" {
+			assert.Equal(t, "raw/d.txt:1", f.Source)
+		}
+	}
+}
