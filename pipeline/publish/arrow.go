@@ -63,65 +63,69 @@ func (c column) arrowType() arrow.DataType {
 	return arrow.ListOfField(arrow.Field{Name: "element", Type: arrow.BinaryTypes.String})
 }
 
-// appendArrow appends a checked cell (nil = null) to the column's builder.
-func appendArrow(b array.Builder, x any) {
-	if x == nil {
+// appendArrow appends a cell to the column's builder.
+func (c column) appendArrow(b array.Builder, x value) {
+	if x.null {
 		b.AppendNull()
 		return
 	}
-	switch v := x.(type) {
-	case string:
-		b.(*array.StringBuilder).Append(v)
-	case int64:
-		b.(*array.Int64Builder).Append(v)
-	case float64:
-		b.(*array.Float64Builder).Append(v)
-	case model.Date:
-		b.(*array.Date32Builder).Append(arrow.Date32(v.DaysSinceEpoch()))
-	case []string:
+	switch c.kind {
+	case kindString:
+		b.(*array.StringBuilder).Append(x.s)
+	case kindInteger:
+		b.(*array.Int64Builder).Append(x.n)
+	case kindNumber:
+		b.(*array.Float64Builder).Append(x.f)
+	case kindDate:
+		b.(*array.Date32Builder).Append(arrow.Date32(x.d.DaysSinceEpoch()))
+	case kindArray:
 		lb := b.(*array.ListBuilder)
 		lb.Append(true)
 		vb := lb.ValueBuilder().(*array.StringBuilder)
-		for _, s := range v {
+		for _, s := range x.list {
 			vb.Append(s)
 		}
 	}
 }
 
-// fromArrow reads row j of a column array into a checked cell (nil = null). The array's type
-// must already match the column (checkArrowSchema).
-func (c column) fromArrow(a arrow.Array, j int) (any, error) {
+// fromArrow reads row j of a column array. The array's type must already match the column
+// (checkArrowSchema).
+func (c column) fromArrow(a arrow.Array, j int) (x value, err error) {
 	if a.IsNull(j) {
 		if !c.nullable {
-			return nil, errNull
+			return x, errNull
 		}
-		return nil, nil
+		return value{null: true}, nil
 	}
 	switch a := a.(type) {
 	case *array.String:
-		return strings.Clone(a.Value(j)), nil
+		x.s = strings.Clone(a.Value(j))
+		return x, nil
 	case *array.Int64:
-		return a.Value(j), nil
+		x.n = a.Value(j)
+		return x, nil
 	case *array.Float64:
-		return a.Value(j), nil
+		x.f = a.Value(j)
+		return x, nil
 	case *array.Date32:
-		return model.DateFromDays(int32(a.Value(j))), nil
+		x.d = model.DateFromDays(int32(a.Value(j)))
+		return x, nil
 	case *array.List:
 		vals, ok := a.ListValues().(*array.String)
 		if !ok {
 			break
 		}
 		start, end := a.ValueOffsets(j)
-		list := make([]string, 0, end-start)
+		x.list = make([]string, 0, end-start)
 		for k := start; k < end; k++ {
 			if vals.IsNull(int(k)) {
-				return nil, fmt.Errorf("%w at index %d", errNullInList, k-start)
+				return x, fmt.Errorf("%w at index %d", errNullInList, k-start)
 			}
-			list = append(list, strings.Clone(vals.Value(int(k))))
+			x.list = append(x.list, strings.Clone(vals.Value(int(k))))
 		}
-		return list, nil
+		return x, nil
 	}
-	return nil, fmt.Errorf("unexpected Arrow array %s, want %s", a.DataType(), c.arrowType())
+	return x, fmt.Errorf("unexpected Arrow array %s, want %s", a.DataType(), c.arrowType())
 }
 
 // checkArrowSchema compares the schema found in a file with the one derived from the table.

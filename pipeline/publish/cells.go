@@ -1,7 +1,6 @@
 package publish
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -77,6 +76,16 @@ var (
 	errCR         = errors.New(`text holds a carriage return (\r), which does not survive reading CSV back; normalize line ends to \n`)
 )
 
+// value is one cell without boxing; the field that holds it depends on the column kind.
+type value struct {
+	null bool
+	s    string     // kindString
+	n    int64      // kindInteger
+	f    float64    // kindNumber
+	d    model.Date // kindDate
+	list []string   // kindArray
+}
+
 // pick returns v as a T: v must be a T in a required column and a *T in a nullable one (nil = null).
 func pick[T any](v any, nullable bool) (x T, null, ok bool) {
 	if !nullable {
@@ -90,205 +99,232 @@ func pick[T any](v any, nullable bool) (x T, null, ok bool) {
 	return *p, false, true
 }
 
-// cell checks a value from model.Row.Values against the column and returns it without the
-// pointer: string, int64, float64, model.Date or []string, or nil for null.
-func (c column) cell(v any) (any, error) {
+// cell checks a value from model.Row.Values against the column and unboxes it.
+func (c column) cell(v any) (value, error) {
 	var (
-		x          any
-		null, ok   bool
-		s          string
-		f          float64
-		d          model.Date
-		list       []string
-		wrongValue error
+		x   value
+		ok  bool
+		err error
 	)
 	switch c.kind {
 	case kindString:
-		s, null, ok = pick[string](v, c.nullable)
-		x = s
-		switch {
-		case !ok || null:
-		case c.nullable && s == "":
-			wrongValue = errEmptyNull
-		case strings.ContainsRune(s, '\r'):
-			wrongValue = errCR
-		case !utf8.ValidString(s):
-			wrongValue = errUTF8
+		if x.s, x.null, ok = pick[string](v, c.nullable); ok && !x.null {
+			err = checkText(x.s, c.nullable)
 		}
 	case kindInteger:
-		x, null, ok = pick[int64](v, c.nullable)
+		x.n, x.null, ok = pick[int64](v, c.nullable)
 	case kindNumber:
-		f, null, ok = pick[float64](v, c.nullable)
-		x = f
-		if ok && !null && (math.IsNaN(f) || math.IsInf(f, 0)) {
-			wrongValue = errNotFinite
+		if x.f, x.null, ok = pick[float64](v, c.nullable); ok && !x.null && (math.IsNaN(x.f) || math.IsInf(x.f, 0)) {
+			err = errNotFinite
 		}
 	case kindDate:
-		d, null, ok = pick[model.Date](v, c.nullable)
-		x = d
-		if ok && !null && model.DateFromDays(d.DaysSinceEpoch()) != d {
-			wrongValue = fmt.Errorf("date %d-%d-%d does not exist", d.Year, d.Month, d.Day)
+		if x.d, x.null, ok = pick[model.Date](v, c.nullable); ok && !x.null && model.DateFromDays(x.d.DaysSinceEpoch()) != x.d {
+			err = fmt.Errorf("date %d-%d-%d does not exist", x.d.Year, x.d.Month, x.d.Day)
 		}
 	case kindArray:
-		list, ok = v.([]string)
-		x, null = list, list == nil
-		for i, e := range list {
+		x.list, ok = v.([]string)
+		x.null = ok && x.list == nil
+		for i, e := range x.list {
 			if !utf8.ValidString(e) {
-				wrongValue = fmt.Errorf("element %d: %w", i, errUTF8)
+				err = fmt.Errorf("element %d: %w", i, errUTF8)
 				break
 			}
 		}
 	}
 	switch {
 	case !ok:
-		return nil, fmt.Errorf("got %T, want %s", v, c.goType())
-	case null && !c.nullable:
-		return nil, fmt.Errorf("%w (want %s; use []string{} for an empty list)", errNull, c.goType())
-	case null:
-		return nil, nil
-	case wrongValue != nil:
-		return nil, wrongValue
-	case !c.nullable:
-		return v, nil // already a T: no new allocation
+		return x, fmt.Errorf("got %T, want %s", v, c.goType())
+	case x.null && !c.nullable:
+		return x, fmt.Errorf("%w (want %s; use []string{} for an empty list)", errNull, c.goType())
 	}
-	return x, nil
+	return x, err
 }
 
-// canonical turns a checked cell (nil = null) back into the column's canonical Go type.
-func (c column) canonical(x any) any {
-	if !c.nullable {
-		return x
+// checkText refuses text that would not come back the same from every format.
+func checkText(s string, nullable bool) error {
+	switch {
+	case nullable && s == "":
+		return errEmptyNull
+	case strings.ContainsRune(s, '\r'):
+		return errCR
+	case !utf8.ValidString(s):
+		return errUTF8
+	}
+	return nil
+}
+
+// canonical boxes a cell as the column's canonical Go type.
+func (c column) canonical(x value) any {
+	switch {
+	case c.kind == kindArray:
+		return x.list // nil for null
+	case !c.nullable:
+		switch c.kind {
+		case kindString:
+			return x.s
+		case kindInteger:
+			return x.n
+		case kindNumber:
+			return x.f
+		}
+		return x.d
 	}
 	switch c.kind {
 	case kindString:
-		return ptr[string](x)
+		return ptrUnlessNull(x.s, x.null)
 	case kindInteger:
-		return ptr[int64](x)
+		return ptrUnlessNull(x.n, x.null)
 	case kindNumber:
-		return ptr[float64](x)
-	case kindDate:
-		return ptr[model.Date](x)
+		return ptrUnlessNull(x.f, x.null)
 	}
-	if x == nil {
-		return []string(nil)
-	}
-	return x
+	return ptrUnlessNull(x.d, x.null)
 }
 
-func ptr[T any](x any) *T {
-	if x == nil {
+func ptrUnlessNull[T any](v T, null bool) *T {
+	if null {
 		return nil
 	}
-	v := x.(T)
 	return &v
 }
 
-// textCoder renders cells as CSV and JSON text; it keeps its buffers between rows.
-type textCoder struct {
-	buf bytes.Buffer
-	enc *json.Encoder
-}
-
-func newTextCoder() *textCoder {
-	tc := &textCoder{}
-	tc.enc = json.NewEncoder(&tc.buf)
-	tc.enc.SetEscapeHTML(false)
-	return tc
-}
-
-// appendJSON appends the JSON text of a checked cell (nil = null).
-func (tc *textCoder) appendJSON(dst []byte, x any) []byte {
-	switch v := x.(type) {
-	case nil:
+// appendJSON appends the JSON text of a cell.
+func appendJSON(dst []byte, k kind, x value) []byte {
+	switch {
+	case x.null:
 		return append(dst, "null"...)
-	case int64:
-		return strconv.AppendInt(dst, v, 10)
-	case float64:
-		return strconv.AppendFloat(dst, v, 'f', -1, 64)
-	case model.Date:
-		return append(append(append(dst, '"'), v.String()...), '"')
+	case k == kindString:
+		return appendQuoted(dst, x.s)
+	case k == kindInteger:
+		return strconv.AppendInt(dst, x.n, 10)
+	case k == kindNumber:
+		return strconv.AppendFloat(dst, x.f, 'f', -1, 64)
+	case k == kindDate:
+		return append(append(append(dst, '"'), x.d.String()...), '"')
 	}
-	// string and []string: json.Encoder cannot fail on them.
-	tc.buf.Reset()
-	_ = tc.enc.Encode(x)
-	return append(dst, bytes.TrimSuffix(tc.buf.Bytes(), []byte("\n"))...)
+	return appendList(dst, x.list)
 }
 
-// csvText is the CSV cell of a checked cell (nil = empty).
-func (tc *textCoder) csvText(x any) string {
-	switch v := x.(type) {
-	case nil:
+// appendList appends a compact JSON array of strings.
+func appendList(dst []byte, list []string) []byte {
+	dst = append(dst, '[')
+	for i, s := range list {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = appendQuoted(dst, s)
+	}
+	return append(dst, ']')
+}
+
+// appendQuoted appends s, valid UTF-8, as a JSON string. It escapes only what JSON requires
+// (quote, backslash, control characters) plus U+2028 and U+2029; it does not escape HTML.
+func appendQuoted(dst []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	dst = append(dst, '"')
+	done := 0 // s[:done] is in dst
+	for i := 0; i < len(s); {
+		b := s[i]
+		if b >= utf8.RuneSelf {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if r == '\u2028' || r == '\u2029' {
+				dst = append(append(dst, s[done:i]...), `\u202`...)
+				dst = append(dst, hex[r&0xf])
+				done = i + size
+			}
+			i += size
+			continue
+		}
+		if b >= 0x20 && b != '"' && b != '\\' {
+			i++
+			continue
+		}
+		dst = append(dst, s[done:i]...)
+		switch b {
+		case '"', '\\':
+			dst = append(dst, '\\', b)
+		case '\n':
+			dst = append(dst, `\n`...)
+		case '\r':
+			dst = append(dst, `\r`...)
+		case '\t':
+			dst = append(dst, `\t`...)
+		default:
+			dst = append(dst, '\\', 'u', '0', '0', hex[b>>4], hex[b&0xf])
+		}
+		i++
+		done = i
+	}
+	return append(append(dst, s[done:]...), '"')
+}
+
+// csvText is the CSV text of a cell (empty for null).
+func csvText(k kind, x value) string {
+	switch {
+	case x.null:
 		return ""
-	case string:
-		return v
-	case int64:
-		return strconv.FormatInt(v, 10)
-	case float64:
-		return strconv.FormatFloat(v, 'f', -1, 64)
-	case model.Date:
-		return v.String()
+	case k == kindString:
+		return x.s
+	case k == kindInteger:
+		return strconv.FormatInt(x.n, 10)
+	case k == kindNumber:
+		return strconv.FormatFloat(x.f, 'f', -1, 64)
+	case k == kindDate:
+		return x.d.String()
 	}
-	return string(tc.appendJSON(nil, x))
+	return string(appendList(nil, x.list))
 }
 
-// fromText parses a CSV cell into a checked cell (nil = null).
-func (c column) fromText(s string) (any, error) {
+// fromText parses a CSV cell.
+func (c column) fromText(s string) (x value, err error) {
 	if s == "" && (c.kind != kindString || c.nullable) {
 		if !c.nullable {
-			return nil, errors.New("empty cell in a required column")
+			return x, errors.New("empty cell in a required column")
 		}
-		return nil, nil
+		return value{null: true}, nil
 	}
 	switch c.kind {
 	case kindString:
-		return s, nil
+		x.s = s
 	case kindInteger:
-		n, err := strconv.ParseInt(s, 10, 64)
-		if err != nil {
-			return nil, fmt.Errorf("%q is not an integer", s)
+		if x.n, err = strconv.ParseInt(s, 10, 64); err != nil {
+			err = fmt.Errorf("%q is not an integer", s)
 		}
-		return n, nil
 	case kindNumber:
-		f, err := strconv.ParseFloat(s, 64)
-		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-			return nil, fmt.Errorf("%q is not a finite number", s)
+		if x.f, err = strconv.ParseFloat(s, 64); err != nil || math.IsNaN(x.f) || math.IsInf(x.f, 0) {
+			err = fmt.Errorf("%q is not a finite number", s)
 		}
-		return f, nil
 	case kindDate:
-		return model.ParseDate(s)
+		x.d, err = model.ParseDate(s)
+	case kindArray:
+		x.list, err = parseList([]byte(s))
 	}
-	return parseList([]byte(s))
+	return x, err
 }
 
-// fromJSON parses the JSON text of one value into a checked cell (nil = null).
-func (c column) fromJSON(raw []byte) (any, error) {
+// fromJSON parses the JSON text of one value.
+func (c column) fromJSON(raw []byte) (x value, err error) {
 	if string(raw) == "null" {
 		if !c.nullable {
-			return nil, errNull
+			return x, errNull
 		}
-		return nil, nil
+		return value{null: true}, nil
 	}
 	switch c.kind {
 	case kindString:
-		var s string
-		err := json.Unmarshal(raw, &s)
-		return s, err
+		err = json.Unmarshal(raw, &x.s)
 	case kindInteger:
-		var n int64
-		err := json.Unmarshal(raw, &n)
-		return n, err
+		err = json.Unmarshal(raw, &x.n)
 	case kindNumber:
-		var f float64
-		err := json.Unmarshal(raw, &f)
-		return f, err
+		err = json.Unmarshal(raw, &x.f)
 	case kindDate:
 		var s string
-		if err := json.Unmarshal(raw, &s); err != nil {
-			return nil, err
+		if err = json.Unmarshal(raw, &s); err == nil {
+			x.d, err = model.ParseDate(s)
 		}
-		return model.ParseDate(s)
+	case kindArray:
+		x.list, err = parseList(raw)
 	}
-	return parseList(raw)
+	return x, err
 }
 
 // parseList reads a JSON array of strings; null elements are refused.

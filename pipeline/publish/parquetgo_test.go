@@ -105,36 +105,38 @@ func readParquetGo(path string, t *schemas.Table) ([][]any, error) {
 	return out, nil
 }
 
-// decodeLeaf turns the values of one leaf column of one row into a checked cell (nil = null).
-func decodeLeaf(c column, leaf parquet.LeafColumn, vals []parquet.Value) any {
+// decodeLeaf turns the values of one leaf column of one row into a cell.
+func decodeLeaf(c column, leaf parquet.LeafColumn, vals []parquet.Value) (x value) {
 	if c.kind == kindArray {
-		// One value with a definition level below the maximum is a null or empty list; else
-		// each value is an element.
+		// One value with a definition level below the maximum is a null list (level 0, if the
+		// list is optional) or an empty one; otherwise each value is an element.
 		if len(vals) == 1 && vals[0].DefinitionLevel() < leaf.MaxDefinitionLevel {
-			if c.nullable && vals[0].DefinitionLevel() == 0 {
-				return nil
+			x.null = c.nullable && vals[0].DefinitionLevel() == 0
+			if !x.null {
+				x.list = []string{}
 			}
-			return []string{}
+			return x
 		}
-		list := make([]string, len(vals))
+		x.list = make([]string, len(vals))
 		for i, v := range vals {
-			list[i] = string(v.ByteArray())
+			x.list[i] = string(v.ByteArray())
 		}
-		return list
+		return x
 	}
 	v := vals[0]
-	if v.IsNull() {
-		return nil
+	switch {
+	case v.IsNull():
+		x.null = true
+	case c.kind == kindString:
+		x.s = string(v.ByteArray())
+	case c.kind == kindInteger:
+		x.n = v.Int64()
+	case c.kind == kindNumber:
+		x.f = v.Double()
+	default:
+		x.d = model.DateFromDays(v.Int32())
 	}
-	switch c.kind {
-	case kindString:
-		return string(v.ByteArray())
-	case kindInteger:
-		return v.Int64()
-	case kindNumber:
-		return v.Double()
-	}
-	return model.DateFromDays(v.Int32())
+	return x
 }
 
 // fileMeta is what the tests check in a Parquet footer, as parquet-go reads it.

@@ -385,4 +385,3 @@ func BenchmarkWritePassages(b *testing.B) {
 	}
 	b.ReportMetric(n, "rows/op")
 }
-

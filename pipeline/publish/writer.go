@@ -133,11 +133,10 @@ type TableWriter struct {
 	csv    *csv.Writer
 	json   *bufio.Writer
 
-	cells  []any    // checked cells of the current row
+	cells  []value  // checked cells of the current row
 	record []string // CSV record of the current row
 	keys   [][]byte // `"name":` per column
 	line   []byte
-	text   *textCoder
 }
 
 func newTableWriter(dir string, t *schemas.Table, meta Meta, batch int) (_ *TableWriter, err error) {
@@ -145,8 +144,8 @@ func newTableWriter(dir string, t *schemas.Table, meta Meta, batch int) (_ *Tabl
 	if err != nil {
 		return nil, err
 	}
-	tw := &TableWriter{table: t, cols: cols, batch: batch, cells: make([]any, len(cols)),
-		record: make([]string, len(cols)), keys: make([][]byte, len(cols)), text: newTextCoder()}
+	tw := &TableWriter{table: t, cols: cols, batch: batch, cells: make([]value, len(cols)),
+		record: make([]string, len(cols)), keys: make([][]byte, len(cols))}
 	defer func() {
 		if err != nil {
 			tw.closeFiles()
@@ -180,7 +179,7 @@ func newTableWriter(dir string, t *schemas.Table, meta Meta, batch int) (_ *Tabl
 	tw.csv = csv.NewWriter(tw.files[1])
 	for i, c := range cols {
 		tw.record[i] = c.name
-		tw.keys[i] = append(tw.text.appendJSON(nil, c.name), ':')
+		tw.keys[i] = append(appendQuoted(nil, c.name), ':')
 	}
 	if err := tw.csv.Write(tw.record); err != nil {
 		return nil, err
@@ -256,12 +255,13 @@ func (t *TableWriter) write() error {
 		t.line = append(t.line[:0], ",\n{"...)
 	}
 	for i, x := range t.cells {
-		appendArrow(t.rb.Field(i), x)
-		t.record[i] = t.text.csvText(x)
+		c := t.cols[i]
+		c.appendArrow(t.rb.Field(i), x)
+		t.record[i] = csvText(c.kind, x)
 		if i > 0 {
 			t.line = append(t.line, ',')
 		}
-		t.line = t.text.appendJSON(append(t.line, t.keys[i]...), x)
+		t.line = appendJSON(append(t.line, t.keys[i]...), c.kind, x)
 	}
 	t.line = append(t.line, '}')
 	if err := t.csv.Write(t.record); err != nil {
