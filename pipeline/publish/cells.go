@@ -118,8 +118,10 @@ func (c column) cell(v any) (value, error) {
 			err = errNotFinite
 		}
 	case kindDate:
-		if x.d, x.null, ok = pick[model.Date](v, c.nullable); ok && !x.null && model.DateFromDays(x.d.DaysSinceEpoch()) != x.d {
-			err = fmt.Errorf("date %d-%d-%d does not exist", x.d.Year, x.d.Month, x.d.Day)
+		if x.d, x.null, ok = pick[model.Date](v, c.nullable); ok && !x.null {
+			if x.d.Year < 1 || x.d.Year > 9999 || model.DateFromDays(x.d.DaysSinceEpoch()) != x.d {
+				err = fmt.Errorf("date %d-%d-%d does not exist or has no YYYY-MM-DD form", x.d.Year, x.d.Month, x.d.Day)
+			}
 		}
 	case kindArray:
 		x.list, ok = v.([]string)

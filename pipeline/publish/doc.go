@@ -16,7 +16,8 @@
 //
 // It does not parse raw texts, decide which rows exist or in which order (callers sort), or
 // apply validation rules such as patterns, enums, uniqueness or foreign keys: it only
-// enforces what the file formats need (column count, Go types, nulls in required columns).
+// enforces what the file formats need: column count, Go types, no nulls in required columns,
+// finite numbers, dates of years 1 to 9999, and the text rules below.
 //
 // Text must be valid UTF-8 without carriage returns (encoding/csv reads "\r\n" inside a quoted
 // field back as "\n"), so that the three formats hold the same values.

@@ -87,7 +87,7 @@ func writeAll(t testing.TB, dir string, set schemas.Set, rows map[string][]model
 type readFunc func(string, *schemas.Table) ([][]any, error)
 
 // readers are this package's readers by format.
-var readers = map[string]readFunc{FormatParquet: ReadParquet, FormatCSV: ReadCSV, FormatJSON: ReadJSON}
+var readers = map[Format]readFunc{FormatParquet: ReadParquet, FormatCSV: ReadCSV, FormatJSON: ReadJSON}
 
 func cellsOf(rows []model.Row) [][]any {
 	out := make([][]any, len(rows))
@@ -105,8 +105,9 @@ func TestRoundTrip(t *testing.T) {
 	writeAll(t, dir, set, rows, 0)
 
 	readers := []struct {
-		name, format string
-		read         readFunc
+		name   string
+		format Format
+		read   readFunc
 	}{
 		{"parquet", FormatParquet, ReadParquet},
 		{"parquet-go", FormatParquet, readParquetGo},
@@ -135,7 +136,10 @@ func TestTextLayout(t *testing.T) {
 	rows["document_parties"] = nil
 	writeAll(t, dir, set, rows, 0)
 
-	tests := []struct{ format, table, want string }{
+	tests := []struct {
+		format      Format
+		table, want string
+	}{
 		{FormatCSV, "parties", "party_id,abbreviation,name,aliases\n" +
 			"cda,CDA,Christen-Democratisch Appèl,\"[\"\"C.D.A.\"\",\"\"christen, \\\"\"democraten\\\"\"\"\"]\"\n" +
 			"d66,D66,Democraten ’66,[]\n" +
@@ -159,7 +163,7 @@ func TestTextLayout(t *testing.T) {
 		{FormatJSON, "document_parties", "[]\n"},
 	}
 	for _, tc := range tests {
-		t.Run(tc.format+"/"+tc.table, func(t *testing.T) {
+		t.Run(string(tc.format)+"/"+tc.table, func(t *testing.T) {
 			got, err := os.ReadFile(Path(dir, tc.format, tc.table))
 			require.NoError(t, err)
 			assert.Equal(t, tc.want, string(got))
@@ -274,6 +278,7 @@ func TestAppendRejects(t *testing.T) {
 		{"nil list", "parties", row{"p", "P", "Partij", []string(nil)}, "aliases", "null in a required column"},
 		{"empty nullable string", "documents", model.Document{ID: "d", License: ptr2("")}, "license", "empty string in a nullable column"},
 		{"not finite", "scores", model.Score{Score: math.NaN()}, "score", "not finite"},
+		{"year 10000", "elections", model.Election{ID: "x", Date: model.Date{Year: 10000, Month: 1, Day: 1}}, "date", "no YYYY-MM-DD form"},
 		{"carriage return", "scores", model.Score{Question: "a\r\nb"}, "question", "carriage return"},
 		{"invalid UTF-8", "parties", model.Party{ID: "p", Aliases: []string{"ok", "\xff"}}, "aliases", "element 1: text is not valid UTF-8"},
 		{"impossible date", "elections", model.Election{ID: "x", Date: model.Date{Year: 2023, Month: 2, Day: 30}}, "date", "does not exist"},

@@ -15,9 +15,11 @@ func TestReadErrors(t *testing.T) {
 	set := loadSchemas(t)
 	const header = "document_id,party_id,score,question\n"
 	tests := []struct {
-		name, format, table, content string
-		line                         int // 0: not checked
-		msg                          string
+		name           string
+		format         Format
+		table, content string
+		line           int // 0: not checked
+		msg            string
 	}{
 		{"csv empty file", FormatCSV, "scores", "", 1, "empty file"},
 		{"csv wrong header", FormatCSV, "scores", "document_id,party,score,question\n", 1, "header is document_id,party,score,question"},
@@ -45,7 +47,7 @@ func TestReadErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			path := filepath.Join(t.TempDir(), tc.table+"."+tc.format)
+			path := filepath.Join(t.TempDir(), tc.table+"."+string(tc.format))
 			require.NoError(t, os.WriteFile(path, []byte(tc.content), 0o644))
 			_, err := readers[tc.format](path, set[tc.table])
 			require.Error(t, err)

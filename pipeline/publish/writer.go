@@ -35,19 +35,23 @@ const (
 	KeyTable         = "standpunten.table"
 )
 
-// The format folders inside an output folder; each table is <dir>/<format>/<table>.<format>.
+// Format is a file format the tables are published in. It names both the folder inside an
+// output folder and the file extension: <dir>/<format>/<table>.<format>.
+type Format string
+
+// The published formats.
 const (
-	FormatParquet = "parquet"
-	FormatCSV     = "csv"
-	FormatJSON    = "json"
+	FormatParquet Format = "parquet"
+	FormatCSV     Format = "csv"
+	FormatJSON    Format = "json"
 )
 
-// Formats lists the format folders in the order they are written.
-var Formats = []string{FormatParquet, FormatCSV, FormatJSON}
+// Formats lists the formats in the order they are written.
+var Formats = []Format{FormatParquet, FormatCSV, FormatJSON}
 
 // Path is where the writer puts a table in the given format below dir.
-func Path(dir, format, table string) string {
-	return filepath.Join(dir, format, table+"."+format)
+func Path(dir string, format Format, table string) string {
+	return filepath.Join(dir, string(format), table+"."+string(format))
 }
 
 // Meta is written into the Parquet key-value metadata of every table.
@@ -80,7 +84,7 @@ func NewWriter(dir string, set schemas.Set, meta Meta) (*Writer, error) {
 		return nil, fmt.Errorf("publish: schema version %q differs from the schemas' %q", meta.SchemaVersion, version)
 	}
 	for _, f := range Formats {
-		if err := os.MkdirAll(filepath.Join(dir, f), 0o755); err != nil {
+		if err := os.MkdirAll(filepath.Join(dir, string(f)), 0o755); err != nil {
 			return nil, fmt.Errorf("publish: %w", err)
 		}
 	}
@@ -148,7 +152,10 @@ func newTableWriter(dir string, t *schemas.Table, meta Meta, batch int) (_ *Tabl
 		record: make([]string, len(cols)), keys: make([][]byte, len(cols))}
 	defer func() {
 		if err != nil {
-			tw.closeFiles()
+			_ = tw.closeFiles()
+			for _, f := range tw.files {
+				_ = os.Remove(f.Name())
+			}
 			err = fmt.Errorf("publish %s: %w", t.Name, err)
 		}
 	}()
