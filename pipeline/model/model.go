@@ -172,3 +172,6 @@ func nonNil(s []string) []string {
 	}
 	return s
 }
+
+// MarshalText writes the date as YYYY-MM-DD (also in JSON).
+func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
