@@ -72,7 +72,8 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 	if err != nil {
 		return nil, err
 	}
-	// First pass: check and decode every text, and learn the corpus's hyphenated words.
+	// First pass: check and decode every text, and learn the corpus's hyphenated words. The texts are
+	// read again in the second pass rather than kept, so memory does not grow with the corpus.
 	lex := extract.Lexicon{}
 	var inputErrs []error
 	for _, src := range reg.Sources {
@@ -113,7 +114,6 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 }
 
 type tables struct {
-	w    *publish.Writer
 	open map[string]*publish.TableWriter
 	chk  *validate.Checker
 }
@@ -137,7 +137,7 @@ func write(ctx context.Context, log *slog.Logger, dir string, set schemas.Set, r
 	if err != nil {
 		return nil, err
 	}
-	t := &tables{w: w, open: map[string]*publish.TableWriter{}, chk: chk}
+	t := &tables{open: map[string]*publish.TableWriter{}, chk: chk}
 	for _, name := range schemas.Order {
 		tw, err := w.Table(name)
 		if err != nil {

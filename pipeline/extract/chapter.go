@@ -60,7 +60,7 @@ func (p *parser) programmeChapter() error {
 			if err != nil {
 				return p.errAt(l.start, fmt.Sprintf("date %q is not a valid DD-MM-YYYY date", text), "correct the date")
 			}
-			if p.out.Document.Published != nil && *p.out.Document.Published != d && p.src.Published != "" {
+			if p.src.Published != "" && *p.out.Document.Published != d {
 				return p.errAt(l.start, fmt.Sprintf("the text is dated %s but sources.toml says published = %q", d, p.src.Published), "remove one of the two")
 			}
 			p.out.Document.Published = &d
