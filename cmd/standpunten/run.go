@@ -97,7 +97,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		OnUsageError: func(_ context.Context, _ *cli.Command, err error, _ bool) error {
 			return usageError{err}
 		},
-		Commands: []*cli.Command{{
+		Commands: []*cli.Command{validateCommand(stdout, stderr, &runErr), {
 			Name:        "build",
 			Usage:       "run extract → normalize → validate → write over everything registered in the raw folder",
 			Description: "Writes OUT/{parquet,csv,json}/<table>.*, OUT/accounting.json and OUT/validation.json.\nOUT is replaced only when the whole build succeeded.\n\n" + exitCodeHelp,

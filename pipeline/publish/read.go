@@ -240,3 +240,24 @@ func (c *lineCounter) at(off int64) int {
 	}
 	return c.line
 }
+
+// ParquetMetadata returns the key-value metadata of a Parquet file (KeyDataset,
+// KeySchemaVersion, KeyTable and the Arrow schema the writer stores).
+func ParquetMetadata(path string) (map[string]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("publish: read %s: %w", path, err)
+	}
+	defer f.Close()
+	pf, err := file.NewParquetReader(f)
+	if err != nil {
+		return nil, srcErr(path, 0, 0, "not a readable Parquet file: %v", err)
+	}
+	defer pf.Close()
+	kv := map[string]string{}
+	md := pf.MetaData().KeyValueMetadata()
+	for i, k := range md.Keys() {
+		kv[k] = md.Values()[i]
+	}
+	return kv, nil
+}

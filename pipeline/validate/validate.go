@@ -41,9 +41,8 @@ type Report struct {
 	Findings  []Finding          `json:"findings"`
 }
 
-// Checker checks rows as they stream past. Rows must arrive in dependency order (parties,
-// elections, documents, then each document's passages, scores and document_parties), as the build
-// writes them.
+// Checker checks rows as they stream past, in any order: foreign keys are resolved when the
+// report is made.
 type Checker struct {
 	set      schemas.Set
 	patterns map[string]*regexp.Regexp
@@ -51,6 +50,14 @@ type Checker struct {
 	unique   map[string]map[string]bool // table.field → values seen
 	checks   int64
 	findings []Finding
+	refs     []ref // foreign-key references, resolved in Report so row order does not matter
+}
+
+// ref is one foreign-key value waiting to be looked up in the referenced table.
+type ref struct {
+	table string // referenced table
+	value string // key value, parts joined by \x1f
+	f     Finding
 }
 
 // NewChecker prepares the checks of every table schema.
@@ -72,6 +79,10 @@ func NewChecker(set schemas.Set) (*Checker, error) {
 }
 
 func (c *Checker) add(f Finding) { c.findings = append(c.findings, f) }
+
+// Check counts one check made by the caller (on files, formats, checksums) and records f as a
+// finding when ok is false.
+func (c *Checker) Check(ok bool, f Finding) { c.check(ok, f) }
 
 // check counts one check and records a finding when ok is false.
 func (c *Checker) check(ok bool, f Finding) {
@@ -132,9 +143,9 @@ func (c *Checker) Row(table string, r model.Row) {
 	c.check(!c.keys[table][key], Finding{Rule: "pk." + table, Severity: Error, Table: table, Key: key, Message: "primary key occurs more than once"})
 	c.keys[table][key] = true
 	for _, fk := range t.ForeignKeys {
-		ref := fk.Reference.Resource
-		if ref == "" {
-			ref = table
+		target := fk.Reference.Resource
+		if target == "" {
+			target = table
 		}
 		var parts []string
 		null := false
@@ -147,8 +158,8 @@ func (c *Checker) Row(table string, r model.Row) {
 			continue
 		}
 		v := strings.Join(parts, "\x1f")
-		c.check(c.keys[ref][v], Finding{Rule: "fk." + table + "." + strings.Join(fk.Fields, "+"), Severity: Error, Table: table, Key: key,
-			Field: strings.Join(fk.Fields, "+"), Value: v, Message: fmt.Sprintf("no row in %s has this key", ref)})
+		c.refs = append(c.refs, ref{table: target, value: v, f: Finding{Rule: "fk." + table + "." + strings.Join(fk.Fields, "+"), Severity: Error, Table: table, Key: key,
+			Field: strings.Join(fk.Fields, "+"), Value: v, Message: fmt.Sprintf("no row in %s has this key", target)}})
 	}
 }
 
@@ -208,10 +219,17 @@ func (c *Checker) Scores(scores []model.Score, covered []model.DocumentParty) {
 	}
 }
 
-// Report returns all findings so far, sorted.
+// Report resolves the pending foreign keys and returns all findings so far, sorted. Keys in the
+// report join the parts of a composite key with "/".
 func (c *Checker) Report() Report {
+	for _, r := range c.refs {
+		c.check(c.keys[r.table][r.value], r.f)
+	}
+	c.refs = nil
 	r := Report{Valid: true, ChecksRun: c.checks, Failed: map[Severity]int64{Error: 0, Warning: 0}, Findings: append([]Finding{}, c.findings...)}
-	for _, f := range r.Findings {
+	for i, f := range r.Findings {
+		r.Findings[i].Key = strings.ReplaceAll(f.Key, "\x1f", "/")
+		r.Findings[i].Value = strings.ReplaceAll(f.Value, "\x1f", "/")
 		r.Failed[f.Severity]++
 		if f.Severity == Error {
 			r.Valid = false

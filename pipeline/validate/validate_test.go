@@ -77,3 +77,22 @@ func TestFindings(t *testing.T) {
 		}
 	}
 }
+
+// TestForeignKeysInAnyOrder: a row may name a key that arrives later (a file read back in any
+// order); only a key that never arrives is a finding.
+func TestForeignKeysInAnyOrder(t *testing.T) {
+	c := newChecker(t)
+	quote := model.Passage{ID: "bbbbbbbbbbbbbbbb", DocumentID: "d", PartyID: ptr("volt"), Kind: model.KindQuote, ParentID: ptr("aaaaaaaaaaaaaaaa"), Seq: 2, Text: "Citaat.", SourceStart: 7, SourceEnd: 16, SourceLine: 2, Flags: []string{}}
+	theme := model.Passage{ID: "aaaaaaaaaaaaaaaa", DocumentID: "d", PartyID: ptr("volt"), Kind: model.KindTheme, Seq: 1, Text: "Tekst.", SourceStart: 0, SourceEnd: 6, SourceLine: 1, Flags: []string{}}
+	c.Row("passages", quote)
+	c.Row("passages", theme)
+	c.Row("scores", model.Score{DocumentID: "d", PartyID: "later", Score: 1, Question: "Q"})
+	c.Row("parties", model.Party{ID: "later", Abbreviation: "L", Name: "Later", Aliases: []string{"L"}})
+	r := c.Report()
+	assert.True(t, r.Valid, "%v", r.Findings)
+
+	c.Row("scores", model.Score{DocumentID: "d", PartyID: "never", Score: 1, Question: "Q"})
+	r = c.Report()
+	assert.Equal(t, []string{"fk.scores.party_id"}, rules(r))
+	assert.Equal(t, "d/never", r.Findings[0].Key, "composite keys read with /")
+}

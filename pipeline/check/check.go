@@ -1,0 +1,405 @@
+package check
+
+import (
+	"bufio"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+
+	"github.com/standpunten/standpunten/pipeline/model"
+	"github.com/standpunten/standpunten/pipeline/publish"
+	"github.com/standpunten/standpunten/pipeline/validate"
+	"github.com/standpunten/standpunten/schemas"
+)
+
+// Checksum and metadata files a release folder may hold.
+const (
+	SumsFile        = "SHA256SUMS"
+	DataPackageFile = "datapackage.json"
+	AccountingFile  = "accounting.json"
+)
+
+// Folder checks the output folder dir against the table schemas in set.
+func Folder(ctx context.Context, dir string, set schemas.Set) (validate.Report, error) {
+	if st, err := os.Stat(dir); err != nil {
+		return validate.Report{}, err
+	} else if !st.IsDir() {
+		return validate.Report{}, fmt.Errorf("%s is not a folder", dir)
+	}
+	chk, err := validate.NewChecker(set)
+	if err != nil {
+		return validate.Report{}, err
+	}
+	f := &folder{dir: dir, set: set, chk: chk, rows: map[string][][]any{}}
+	for _, name := range schemas.Order {
+		if err := ctx.Err(); err != nil {
+			return validate.Report{}, err
+		}
+		f.table(name)
+	}
+	f.datasetRules()
+	f.accounting()
+	if err := f.checksums(); err != nil {
+		return validate.Report{}, err
+	}
+	if err := f.dataPackage(); err != nil {
+		return validate.Report{}, err
+	}
+	return chk.Report(), nil
+}
+
+type folder struct {
+	dir  string
+	set  schemas.Set
+	chk  *validate.Checker
+	rows map[string][][]any // table → rows of its Parquet file (or the first readable copy)
+}
+
+// rel is the path of a file below the folder, as reports show it.
+func (f *folder) rel(path string) string {
+	r, err := filepath.Rel(f.dir, path)
+	if err != nil {
+		return path
+	}
+	return filepath.ToSlash(r)
+}
+
+func (f *folder) fail(rule, table, file, msg string) {
+	f.chk.Check(false, validate.Finding{Rule: rule, Severity: validate.Error, Table: table, Source: file, Message: msg})
+}
+
+// table reads the three copies of one table, checks they agree and feeds the rows to the checker.
+func (f *folder) table(name string) {
+	t := f.set[name]
+	readers := map[publish.Format]func(string, *schemas.Table) ([][]any, error){
+		publish.FormatParquet: publish.ReadParquet, publish.FormatCSV: publish.ReadCSV, publish.FormatJSON: publish.ReadJSON,
+	}
+	copies := map[publish.Format][][]any{}
+	var first publish.Format
+	for _, format := range publish.Formats {
+		path := publish.Path(f.dir, format, name)
+		rows, err := readers[format](path, t)
+		f.chk.Check(err == nil, f.readFinding(name, path, err))
+		if err != nil {
+			continue
+		}
+		copies[format] = rows
+		if first == "" {
+			first = format
+		}
+	}
+	if first == "" {
+		return
+	}
+	f.parquetMeta(name)
+	base := copies[first]
+	f.rows[name] = base
+	for _, format := range publish.Formats {
+		if format != first && copies[format] != nil {
+			f.agree(t, first, base, format, copies[format])
+		}
+	}
+	for _, r := range base {
+		f.chk.Row(name, model.Cells(r))
+	}
+}
+
+func (f *folder) readFinding(table, path string, err error) validate.Finding {
+	src, msg := f.rel(path), ""
+	var se *model.SourceError
+	switch {
+	case err == nil:
+	case errors.As(err, &se):
+		src = f.rel(se.File)
+		if se.Line > 0 {
+			src = fmt.Sprintf("%s:%d", src, se.Line)
+			if se.Col > 0 {
+				src = fmt.Sprintf("%s:%d", src, se.Col)
+			}
+		}
+		msg = se.Msg
+	case errors.Is(err, fs.ErrNotExist):
+		msg = "file is missing; rebuild the folder"
+	default:
+		msg = err.Error()
+	}
+	return validate.Finding{Rule: "file.readable", Severity: validate.Error, Table: table, Source: src, Message: msg}
+}
+
+func (f *folder) parquetMeta(name string) {
+	path := publish.Path(f.dir, publish.FormatParquet, name)
+	kv, err := publish.ParquetMetadata(path)
+	if err != nil {
+		return // already reported by the reader
+	}
+	want := f.set[name].SchemaVersion
+	f.chk.Check(kv[publish.KeySchemaVersion] == want, validate.Finding{Rule: "file.parquet_schema_version", Severity: validate.Error, Table: name,
+		Source: f.rel(path), Field: publish.KeySchemaVersion, Value: kv[publish.KeySchemaVersion], Message: "Parquet metadata names schema version " + fmt.Sprintf("%q", kv[publish.KeySchemaVersion]) + ", the schema is " + want})
+	f.chk.Check(kv[publish.KeyTable] == name, validate.Finding{Rule: "file.parquet_table", Severity: validate.Error, Table: name,
+		Source: f.rel(path), Field: publish.KeyTable, Value: kv[publish.KeyTable], Message: "Parquet metadata names another table"})
+}
+
+// key renders the primary key of a row read from a file.
+func key(t *schemas.Table, row []any) string {
+	var parts []string
+	for _, k := range t.PrimaryKey {
+		if i := t.FieldIndex(k); i >= 0 && i < len(row) {
+			parts = append(parts, render(row[i]))
+		}
+	}
+	return strings.Join(parts, "/")
+}
+
+func render(v any) string {
+	rv := reflect.ValueOf(v)
+	if !rv.IsValid() || (rv.Kind() == reflect.Pointer && rv.IsNil()) || (rv.Kind() == reflect.Slice && rv.IsNil()) {
+		return "null"
+	}
+	if rv.Kind() == reflect.Pointer {
+		v = rv.Elem().Interface()
+	}
+	if s, ok := v.([]string); ok {
+		b, _ := json.Marshal(s)
+		return string(b)
+	}
+	return fmt.Sprint(v)
+}
+
+// agree reports every row whose copies in two formats differ, by primary key and column.
+func (f *folder) agree(t *schemas.Table, aFormat publish.Format, a [][]any, bFormat publish.Format, b [][]any) {
+	bFile := f.rel(publish.Path(f.dir, bFormat, t.Name))
+	byKey := map[string][]any{}
+	for _, r := range b {
+		byKey[key(t, r)] = r
+	}
+	seen := map[string]bool{}
+	for _, r := range a {
+		k := key(t, r)
+		seen[k] = true
+		other, ok := byKey[k]
+		f.chk.Check(ok, validate.Finding{Rule: "rule.formats_agree", Severity: validate.Error, Table: t.Name, Key: k, Source: bFile,
+			Message: fmt.Sprintf("row is in the %s file but not in %s", aFormat, bFormat)})
+		if !ok {
+			continue
+		}
+		for i, fld := range t.Fields {
+			same := reflect.DeepEqual(r[i], other[i])
+			f.chk.Check(same, validate.Finding{Rule: "rule.formats_agree", Severity: validate.Error, Table: t.Name, Key: k, Field: fld.Name,
+				Value: render(other[i]), Source: bFile, Message: fmt.Sprintf("%s holds %s, the %s file %s", bFormat, short(render(other[i])), aFormat, short(render(r[i])))})
+		}
+	}
+	for _, r := range b {
+		k := key(t, r)
+		f.chk.Check(seen[k], validate.Finding{Rule: "rule.formats_agree", Severity: validate.Error, Table: t.Name, Key: k, Source: bFile,
+			Message: fmt.Sprintf("row is in the %s file but not in %s", bFormat, aFormat)})
+	}
+}
+
+func short(s string) string {
+	if r := []rune(s); len(r) > 60 {
+		return string(r[:57]) + "…"
+	}
+	return s
+}
+
+// datasetRules runs the validate stage's dataset rules on the rows read back, document by
+// document, passages in source order.
+func (f *folder) datasetRules() {
+	docs := map[string]model.Document{}
+	for _, r := range f.rows["documents"] {
+		d, err := model.DocumentFromCells(r)
+		if err != nil {
+			f.fail("file.rows", "documents", "", err.Error())
+			return
+		}
+		docs[d.ID] = d
+	}
+	passages := map[string][]model.Passage{}
+	for _, r := range f.rows["passages"] {
+		p, err := model.PassageFromCells(r)
+		if err != nil {
+			f.fail("file.rows", "passages", "", err.Error())
+			return
+		}
+		passages[p.DocumentID] = append(passages[p.DocumentID], p)
+	}
+	scores := map[string][]model.Score{}
+	for _, r := range f.rows["scores"] {
+		s, err := model.ScoreFromCells(r)
+		if err != nil {
+			f.fail("file.rows", "scores", "", err.Error())
+			return
+		}
+		scores[s.DocumentID] = append(scores[s.DocumentID], s)
+	}
+	covered := map[string][]model.DocumentParty{}
+	for _, r := range f.rows["document_parties"] {
+		d, err := model.DocumentPartyFromCells(r)
+		if err != nil {
+			f.fail("file.rows", "document_parties", "", err.Error())
+			return
+		}
+		covered[d.DocumentID] = append(covered[d.DocumentID], d)
+	}
+	ids := make([]string, 0, len(docs))
+	for id := range docs {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		ps := passages[id]
+		sort.SliceStable(ps, func(i, j int) bool { return ps[i].Seq < ps[j].Seq })
+		f.chk.Passages(docs[id], ps)
+		f.chk.Scores(scores[id], covered[id])
+	}
+}
+
+// accounting checks that accounting.json puts every byte of every raw text in a class.
+func (f *folder) accounting() {
+	path := filepath.Join(f.dir, AccountingFile)
+	b, err := os.ReadFile(path)
+	var acc struct {
+		Documents []model.Accounting `json:"documents"`
+	}
+	if err == nil {
+		err = json.Unmarshal(b, &acc)
+	}
+	f.chk.Check(err == nil, validate.Finding{Rule: "file.accounting", Severity: validate.Error, Source: AccountingFile,
+		Message: fmt.Sprintf("cannot read the byte accounting: %v", err)})
+	if err != nil {
+		return
+	}
+	byDoc := map[string]model.Accounting{}
+	for _, a := range acc.Documents {
+		byDoc[a.DocumentID] = a
+		var sum int64
+		for _, n := range a.Classes {
+			sum += n
+		}
+		f.chk.Check(sum == a.Bytes, validate.Finding{Rule: "rule.accounting_covers_file", Severity: validate.Error, Table: "documents", Key: a.DocumentID,
+			Source: AccountingFile, Value: fmt.Sprint(sum), Message: fmt.Sprintf("the classes add up to %d bytes, the file has %d", sum, a.Bytes)})
+	}
+	for _, r := range f.rows["documents"] {
+		d, err := model.DocumentFromCells(r)
+		if err != nil {
+			return
+		}
+		a, ok := byDoc[d.ID]
+		f.chk.Check(ok && a.Bytes == d.RawBytes, validate.Finding{Rule: "rule.accounting_covers_file", Severity: validate.Error, Table: "documents", Key: d.ID,
+			Field: "raw_bytes", Value: fmt.Sprint(d.RawBytes), Source: AccountingFile, Message: "accounting.json has no entry of this document's size"})
+	}
+}
+
+func fileSHA256(path string) (string, int64, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return "", 0, err
+	}
+	defer fh.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, fh)
+	if err != nil {
+		return "", 0, err
+	}
+	return hex.EncodeToString(h.Sum(nil)), n, nil
+}
+
+// checksums checks SHA256SUMS, where the folder has one: every line's file matches, and every
+// file in the folder is listed.
+func (f *folder) checksums() error {
+	path := filepath.Join(f.dir, SumsFile)
+	fh, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer fh.Close()
+	listed := map[string]bool{}
+	sc := bufio.NewScanner(fh)
+	for line := 1; sc.Scan(); line++ {
+		src := fmt.Sprintf("%s:%d", SumsFile, line)
+		sum, name, ok := strings.Cut(sc.Text(), "  ")
+		if !ok || len(sum) != 64 {
+			f.fail("file.sha256sums", "", src, "line is not '<sha256>  <path>'")
+			continue
+		}
+		listed[name] = true
+		got, _, err := fileSHA256(filepath.Join(f.dir, filepath.FromSlash(name)))
+		switch {
+		case err != nil:
+			f.fail("file.sha256sums", "", src, fmt.Sprintf("%s: %v", name, err))
+		default:
+			f.chk.Check(got == sum, validate.Finding{Rule: "file.sha256sums", Severity: validate.Error, Source: src, Value: got,
+				Message: fmt.Sprintf("%s has SHA-256 %s, SHA256SUMS says %s: the file was changed after release", name, got, sum)})
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return err
+	}
+	return filepath.WalkDir(f.dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		name := f.rel(p)
+		if name != SumsFile {
+			f.chk.Check(listed[name], validate.Finding{Rule: "file.sha256sums", Severity: validate.Error, Source: name,
+				Message: "file is not listed in SHA256SUMS: it was added after release"})
+		}
+		return nil
+	})
+}
+
+// dataPackage checks the path, bytes, hash and rows of every resource in datapackage.json, where
+// the folder has one.
+func (f *folder) dataPackage() error {
+	b, err := os.ReadFile(filepath.Join(f.dir, DataPackageFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var dp struct {
+		Resources []struct {
+			Name  string `json:"name"`
+			Path  string `json:"path"`
+			Bytes int64  `json:"bytes"`
+			Hash  string `json:"hash"`
+			Rows  *int64 `json:"rows"`
+		} `json:"resources"`
+	}
+	if err := json.Unmarshal(b, &dp); err != nil {
+		f.fail("file.datapackage", "", DataPackageFile, fmt.Sprintf("not valid JSON: %v", err))
+		return nil
+	}
+	for _, r := range dp.Resources {
+		src := DataPackageFile + " " + r.Name
+		sum, n, err := fileSHA256(filepath.Join(f.dir, filepath.FromSlash(r.Path)))
+		if err != nil {
+			f.fail("file.datapackage", "", src, fmt.Sprintf("resource path %s: %v", r.Path, err))
+			continue
+		}
+		f.chk.Check(n == r.Bytes, validate.Finding{Rule: "file.datapackage_bytes", Severity: validate.Error, Source: src, Field: "bytes", Value: fmt.Sprint(n),
+			Message: fmt.Sprintf("%s has %d bytes, datapackage.json says %d", r.Path, n, r.Bytes)})
+		f.chk.Check(r.Hash == "sha256:"+sum, validate.Finding{Rule: "file.datapackage_hash", Severity: validate.Error, Source: src, Field: "hash", Value: "sha256:" + sum,
+			Message: fmt.Sprintf("%s has hash sha256:%s, datapackage.json says %s", r.Path, sum, r.Hash)})
+		table := strings.TrimSuffix(filepath.Base(r.Path), filepath.Ext(r.Path))
+		if rows, ok := f.rows[table]; ok && r.Rows != nil {
+			f.chk.Check(int64(len(rows)) == *r.Rows, validate.Finding{Rule: "file.datapackage_rows", Severity: validate.Error, Table: table, Source: src, Field: "rows",
+				Value: fmt.Sprint(len(rows)), Message: fmt.Sprintf("the table has %d rows, datapackage.json says %d", len(rows), *r.Rows)})
+		}
+	}
+	return nil
+}
