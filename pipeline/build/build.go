@@ -26,6 +26,9 @@ type Options struct {
 	OutDir   string // folder to write; replaced as a whole
 	MaxBytes int64  // size limit per raw file; 0 means extract.DefaultMaxBytes
 	Logger   *slog.Logger
+	// Carry, when set, may rewrite the ids of one document's passages (and the parent ids that
+	// name them) before they are checked and written, e.g. to keep the ids of a previous release.
+	Carry func(documentID string, passages []model.Passage)
 }
 
 // DocumentSummary is what the build found in one document.
@@ -60,34 +63,10 @@ func (e *InvalidError) Is(target error) bool { return target == model.ErrInvalid
 
 // Run builds every table from the registry in opts.RawDir into opts.OutDir.
 func Run(ctx context.Context, opts Options) (*Summary, error) {
-	log := opts.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	set, err := schemas.Load()
+	set, reg, lex, err := prepare(opts)
 	if err != nil {
 		return nil, err
 	}
-	reg, err := registry.Load(opts.RawDir)
-	if err != nil {
-		return nil, err
-	}
-	// First pass: check and decode every text, and learn the corpus's hyphenated words. The texts are
-	// read again in the second pass rather than kept, so memory does not grow with the corpus.
-	lex := extract.Lexicon{}
-	var inputErrs []error
-	for _, src := range reg.Sources {
-		t, err := extract.Read(src, opts.MaxBytes)
-		if err != nil {
-			inputErrs = append(inputErrs, err)
-			continue
-		}
-		lex.Add(t.S)
-	}
-	if len(inputErrs) > 0 {
-		return nil, errors.Join(inputErrs...)
-	}
-
 	stage, err := publish.Stage(opts.OutDir)
 	if err != nil {
 		return nil, err
@@ -98,7 +77,7 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 			_ = stage.Abort()
 		}
 	}()
-	sum, err := write(ctx, log, stage.Dir(), set, reg, lex, opts.MaxBytes)
+	sum, err := write(ctx, opts, stage.Dir(), set, reg, lex)
 	if err != nil {
 		return nil, err
 	}
@@ -111,6 +90,49 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 		sum.Files[i] = filepath.Join(opts.OutDir, f)
 	}
 	return sum, nil
+}
+
+// Into builds every table into dir, an existing empty folder the caller stages and commits (a
+// release). opts.OutDir is not used. On error dir holds a partial build for the caller to remove.
+func Into(ctx context.Context, opts Options, dir string) (*Summary, error) {
+	set, reg, lex, err := prepare(opts)
+	if err != nil {
+		return nil, err
+	}
+	sum, err := write(ctx, opts, dir, set, reg, lex)
+	if err != nil {
+		return nil, err
+	}
+	sum.Out = dir
+	return sum, nil
+}
+
+// prepare loads the schemas and the registry, then checks and decodes every text and learns the
+// corpus's hyphenated words. The texts are read again when writing rather than kept, so memory
+// does not grow with the corpus.
+func prepare(opts Options) (schemas.Set, *registry.Registry, extract.Lexicon, error) {
+	set, err := schemas.Load()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	reg, err := registry.Load(opts.RawDir)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	lex := extract.Lexicon{}
+	var inputErrs []error
+	for _, src := range reg.Sources {
+		t, err := extract.Read(src, opts.MaxBytes)
+		if err != nil {
+			inputErrs = append(inputErrs, err)
+			continue
+		}
+		lex.Add(t.S)
+	}
+	if len(inputErrs) > 0 {
+		return nil, nil, nil, errors.Join(inputErrs...)
+	}
+	return set, reg, lex, nil
 }
 
 type tables struct {
@@ -128,7 +150,11 @@ func (t *tables) add(name string, rows ...model.Row) error {
 	return nil
 }
 
-func write(ctx context.Context, log *slog.Logger, dir string, set schemas.Set, reg *registry.Registry, lex extract.Lexicon, maxBytes int64) (*Summary, error) {
+func write(ctx context.Context, opts Options, dir string, set schemas.Set, reg *registry.Registry, lex extract.Lexicon) (*Summary, error) {
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	w, err := publish.NewWriter(dir, set, publish.Meta{Dataset: Dataset, SchemaVersion: set.Version()})
 	if err != nil {
 		return nil, err
@@ -162,7 +188,7 @@ func write(ctx context.Context, log *slog.Logger, dir string, set schemas.Set, r
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		text, err := extract.Read(src, maxBytes)
+		text, err := extract.Read(src, opts.MaxBytes)
 		if err != nil {
 			inputErrs = append(inputErrs, err)
 			continue
@@ -178,6 +204,9 @@ func write(ctx context.Context, log *slog.Logger, dir string, set schemas.Set, r
 		}
 		res := normalize.Document(ex)
 		res.Document.RawSHA256 = sha256Hex(text.Raw)
+		if opts.Carry != nil {
+			opts.Carry(src.ID, res.Passages)
+		}
 		if err := t.add("documents", res.Document); err != nil {
 			return nil, err
 		}

@@ -1,0 +1,80 @@
+package normalize
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/standpunten/standpunten/pipeline/model"
+)
+
+func passage(id, party string, kind model.Kind, section, text string, parent string) model.Passage {
+	p := model.Passage{ID: id, DocumentID: "d", Kind: kind, Section: section, Text: text}
+	if party != "" {
+		p.PartyID = &party
+	}
+	if parent != "" {
+		p.ParentID = &parent
+	}
+	return p
+}
+
+func ids(ps []model.Passage) []string {
+	var out []string
+	for _, p := range ps {
+		out = append(out, p.ID)
+	}
+	return out
+}
+
+func TestCarryIDs(t *testing.T) {
+	prev := []model.Passage{
+		passage("old-theme", "volt", model.KindTheme, "", "Volt wil een digitale euro en open standaarden voor de overheid.", ""),
+		passage("old-quote", "volt", model.KindQuote, "", "Wij kiezen voor open source.", "old-theme"),
+		passage("old-same-1", "d66", model.KindBullet, "", "Herhaald.", ""),
+		passage("old-same-2", "d66", model.KindBullet, "", "Herhaald.", ""),
+		passage("old-gone", "d66", model.KindBullet, "", "Deze zin verdwijnt helemaal uit de tekst.", ""),
+	}
+	// New build: a typo fixed in the theme (its content id changes), a passage inserted in front,
+	// the repeated text kept, one passage removed, one passage rewritten beyond recognition.
+	next := []model.Passage{
+		passage("new-inserted", "volt", model.KindTheme, "", "Een nieuw punt.", ""),
+		passage("new-theme", "volt", model.KindTheme, "", "Volt wil een digitale euro en open standaarden voor de overheid!", ""),
+		passage("new-quote", "volt", model.KindQuote, "", "Wij kiezen voor open source.", "new-theme"),
+		passage("new-same-1", "d66", model.KindBullet, "", "Herhaald.", ""),
+		passage("new-same-2", "d66", model.KindBullet, "", "Herhaald.", ""),
+		passage("new-other", "d66", model.KindBullet, "", "Iets heel anders.", ""),
+	}
+	n := CarryIDs(prev, next)
+	assert.Equal(t, 4, n)
+	assert.Equal(t, []string{"new-inserted", "old-theme", "old-quote", "old-same-1", "old-same-2", "new-other"}, ids(next))
+	assert.Equal(t, "old-theme", *next[2].ParentID, "the quote's parent follows its theme's carried id")
+}
+
+func TestCarryIDsNeedsSameGroup(t *testing.T) {
+	prev := []model.Passage{passage("old", "volt", model.KindTheme, "A", "Een zin met een tikfout.", "")}
+	for _, next := range []model.Passage{
+		passage("n1", "d66", model.KindTheme, "A", "Een zin met een tikfaut.", ""),
+		passage("n2", "volt", model.KindSummary, "A", "Een zin met een tikfaut.", ""),
+		passage("n3", "volt", model.KindTheme, "B", "Een zin met een tikfaut.", ""),
+	} {
+		ps := []model.Passage{next}
+		assert.Zero(t, CarryIDs(prev, ps), next.ID)
+		assert.Equal(t, next.ID, ps[0].ID)
+	}
+	ps := []model.Passage{passage("n4", "volt", model.KindTheme, "A", "Een zin met een tikfaut.", "")}
+	assert.Equal(t, 1, CarryIDs(prev, ps))
+	assert.Equal(t, "old", ps[0].ID)
+}
+
+func TestSimilarity(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		want float64
+	}{
+		{"", "", 1}, {"abc", "abc", 1}, {"abcd", "abce", 0.75}, {"abc", "", 0}, {"kitten", "sitting", 1 - 3.0/7},
+		{"één", "een", 1 - 2.0/3},
+	} {
+		assert.InDelta(t, c.want, Similarity(c.a, c.b), 1e-9, "%q %q", c.a, c.b)
+	}
+}
