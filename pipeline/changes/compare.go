@@ -1,0 +1,527 @@
+package changes
+
+import (
+	"fmt"
+	"reflect"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/standpunten/standpunten/pipeline/model"
+	"github.com/standpunten/standpunten/schemas"
+)
+
+// Changes is everything that differs between two snapshots, and the release facts the caller
+// adds (Version, Previous, Date, Notes, Validation). Every list is sorted, so the JSON
+// rendering depends only on the two snapshots and those facts.
+type Changes struct {
+	Version    string      `json:"version"`  // filled by the caller: this release
+	Previous   string      `json:"previous"` // filled by the caller: the release compared with; empty for the first
+	Date       string      `json:"date"`     // filled by the caller: YYYY-MM-DD
+	Notes      string      `json:"notes"`    // filled by the caller: free text (Markdown) for the release
+	Validation *Validation `json:"validation"`
+
+	// FirstRelease is true when the old snapshot was empty: there is nothing to compare with.
+	FirstRelease bool     `json:"first_release"`
+	Level        Level    `json:"level"`
+	Reasons      []string `json:"reasons"` // the changes that decide Level, one sentence each
+
+	Documents DocumentChanges `json:"documents"`
+	Schema    []SchemaChange  `json:"schema"`
+	Tables    []TableChanges  `json:"tables"`
+	Contents  Contents        `json:"contents"` // what the new snapshot holds
+}
+
+// Validation is the validation summary of the release, filled by the caller.
+type Validation struct {
+	Valid     bool  `json:"valid"`
+	ChecksRun int64 `json:"checks_run"`
+	Errors    int64 `json:"errors"`
+	Warnings  int64 `json:"warnings"`
+}
+
+// DocumentChanges lists the source texts added, removed and changed (the raw bytes differ),
+// each sorted by document id.
+type DocumentChanges struct {
+	Added   []DocumentChange `json:"added"`
+	Removed []DocumentChange `json:"removed"`
+	Changed []DocumentChange `json:"changed"`
+}
+
+// DocumentChange is one document of DocumentChanges. OldSHA256 is empty for an added
+// document, NewSHA256 for a removed one.
+type DocumentChange struct {
+	DocumentID string `json:"document_id"`
+	Title      string `json:"title"`
+	RawPath    string `json:"raw_path"`
+	OldSHA256  string `json:"old_sha256,omitempty"`
+	NewSHA256  string `json:"new_sha256,omitempty"`
+}
+
+// TableChanges is the row diff of one table. Rows are matched by primary key (KeyColumns); a
+// row whose key changed counts as removed and added. Keys are the key cells joined by "/".
+type TableChanges struct {
+	Table         string      `json:"table"`
+	KeyColumns    []string    `json:"key_columns"`
+	RowsBefore    int         `json:"rows_before"`
+	RowsAfter     int         `json:"rows_after"`
+	Added         int         `json:"added"`
+	Removed       int         `json:"removed"`
+	Modified      int         `json:"modified"`
+	CellsModified int         `json:"cells_modified"`
+	Moved         int         `json:"moved"` // rows whose only changes are in Positional columns
+	MovedKeys     []string    `json:"moved_keys"`
+	AddedKeys     []string    `json:"added_keys"`
+	RemovedKeys   []string    `json:"removed_keys"`
+	ModifiedRows  []RowChange `json:"modified_rows"`
+}
+
+// Changed reports whether any row was added, removed or modified.
+func (t TableChanges) Changed() bool { return t.Added+t.Removed+t.Modified+t.Moved > 0 }
+
+// Positional names, per table, the columns that say where a row stands in its raw text rather
+// than what it says. A row whose only changed cells are positional has moved (text was
+// inserted, removed or corrected before it), not been modified: it is counted apart so that a
+// one-word fix does not list every later passage of the file.
+var Positional = map[string]map[string]bool{
+	"passages": {"seq": true, "source_start": true, "source_end": true, "source_line": true},
+}
+
+// RowChange is one modified row: its key and the cells that differ, in column order.
+type RowChange struct {
+	Key   string       `json:"key"`
+	Cells []CellChange `json:"cells"`
+}
+
+// CellChange is one modified cell with its full old and new canonical values (null for a
+// null cell). Columns whose type changed are not compared cell by cell.
+type CellChange struct {
+	Column string `json:"column"`
+	Old    any    `json:"old"`
+	New    any    `json:"new"`
+}
+
+// Contents summarizes what the new snapshot holds; the first release's changelog shows it
+// instead of listing every key.
+type Contents struct {
+	Rows           map[string]int     `json:"rows"` // per table
+	PassagesByKind map[string]int     `json:"passages_by_kind"`
+	Documents      []DocumentContents `json:"documents"`
+}
+
+// DocumentContents is one document of Contents.
+type DocumentContents struct {
+	DocumentID     string         `json:"document_id"`
+	Title          string         `json:"title"`
+	ElectionID     string         `json:"election_id"`
+	Parties        int            `json:"parties"` // document_parties rows
+	Passages       int            `json:"passages"`
+	PassagesByKind map[string]int `json:"passages_by_kind"`
+	Scores         int            `json:"scores"`
+}
+
+// reason is one sentence and the level it calls for.
+type reason struct {
+	level Level
+	text  string
+}
+
+// Compare computes the changes from old to new. Either may be empty (no tables); an empty old
+// snapshot marks the first release.
+func Compare(old, new *Snapshot) *Changes {
+	if old == nil {
+		old = &Snapshot{}
+	}
+	if new == nil {
+		new = &Snapshot{}
+	}
+	c := &Changes{
+		FirstRelease: old.Empty(),
+		Reasons:      []string{},
+		Documents:    compareDocuments(old, new),
+		Schema:       diffSchemas(old.Schemas, new.Schemas),
+		Tables:       []TableChanges{},
+		Contents:     contentsOf(new),
+	}
+	if c.Schema == nil {
+		c.Schema = []SchemaChange{}
+	}
+	for _, name := range tableNames(old.Schemas, new.Schemas) {
+		c.Tables = append(c.Tables, compareTable(name, old, new))
+	}
+
+	var rs []reason
+	for _, s := range c.Schema {
+		rs = append(rs, reason{s.Level, s.Text})
+	}
+	for _, d := range c.Documents.Added {
+		rs = append(rs, reason{LevelMinor, fmt.Sprintf("Document %s added (%s).", d.DocumentID, d.RawPath)})
+	}
+	for _, d := range c.Documents.Removed {
+		rs = append(rs, reason{LevelMinor, fmt.Sprintf("Document %s removed.", d.DocumentID)})
+	}
+	for _, d := range c.Documents.Changed {
+		rs = append(rs, reason{LevelPatch, fmt.Sprintf("Document %s: source text changed (%s).", d.DocumentID, d.RawPath)})
+	}
+	for _, t := range c.Tables {
+		if t.Added > 0 {
+			rs = append(rs, reason{LevelMinor, fmt.Sprintf("Table %s: %s added.", t.Table, count(t.Added, "row", "rows"))})
+		}
+		if t.Removed > 0 {
+			rs = append(rs, reason{LevelMinor, fmt.Sprintf("Table %s: %s removed.", t.Table, count(t.Removed, "row", "rows"))})
+		}
+		if t.Modified > 0 {
+			rs = append(rs, reason{LevelPatch, fmt.Sprintf("Table %s: %s modified (%s).", t.Table, count(t.Modified, "row", "rows"), strings.Join(modifiedColumns(t), ", "))})
+		}
+		if t.Moved > 0 {
+			rs = append(rs, reason{LevelPatch, fmt.Sprintf("Table %s: %s moved within the raw text.", t.Table, count(t.Moved, "row", "rows"))})
+		}
+	}
+	for _, r := range rs {
+		c.Level = Max(c.Level, r.level)
+	}
+	for _, r := range rs {
+		if r.level == c.Level && c.Level != LevelNone {
+			c.Reasons = append(c.Reasons, r.text)
+		}
+	}
+	return c
+}
+
+func count(n int, one, many string) string { return strconv.Itoa(n) + " " + plural(n, one, many) }
+
+// modifiedColumns lists the columns that changed in any modified row, in column order of first
+// appearance.
+func modifiedColumns(t TableChanges) []string {
+	var cols []string
+	for _, r := range t.ModifiedRows {
+		for _, c := range r.Cells {
+			if !slices.Contains(cols, c.Column) {
+				cols = append(cols, c.Column)
+			}
+		}
+	}
+	return cols
+}
+
+// keyColumns picks the columns rows are matched by: the new schema's primary key when the old
+// schema has those columns too, else the old one's when the new has them; nil when neither
+// works (every row then counts as removed and added). A table without a primary key is
+// matched on all its columns.
+func keyColumns(o, n *schemas.Table) []string {
+	has := func(t *schemas.Table, cols []string) bool {
+		for _, c := range cols {
+			if t.FieldIndex(c) < 0 {
+				return false
+			}
+		}
+		return len(cols) > 0
+	}
+	all := func(t *schemas.Table) []string {
+		if len(t.PrimaryKey) > 0 {
+			return t.PrimaryKey
+		}
+		names := make([]string, len(t.Fields))
+		for i, f := range t.Fields {
+			names[i] = f.Name
+		}
+		return names
+	}
+	switch {
+	case o == nil:
+		return all(n)
+	case n == nil:
+		return all(o)
+	case has(o, all(n)):
+		return all(n)
+	case has(n, all(o)):
+		return all(o)
+	}
+	return nil
+}
+
+// keyedRows indexes rows by their key string; a repeated key (which validation forbids) gets
+// "#2", "#3", … in file order so that nothing is lost.
+func keyedRows(t *schemas.Table, rows [][]any, cols []string) map[string][]any {
+	idx := make([]int, len(cols))
+	for i, c := range cols {
+		idx[i] = t.FieldIndex(c)
+	}
+	out := make(map[string][]any, len(rows))
+	for _, r := range rows {
+		parts := make([]string, len(idx))
+		for i, j := range idx {
+			if j >= 0 && j < len(r) {
+				parts[i] = keyText(r[j])
+			}
+		}
+		k := strings.Join(parts, "/")
+		if _, dup := out[k]; dup {
+			for n := 2; ; n++ {
+				if _, dup := out[k+"#"+strconv.Itoa(n)]; !dup {
+					k += "#" + strconv.Itoa(n)
+					break
+				}
+			}
+		}
+		out[k] = r
+	}
+	return out
+}
+
+func compareTable(name string, old, new *Snapshot) TableChanges {
+	o, n := old.Schemas[name], new.Schemas[name]
+	oldRows, newRows := old.Tables[name], new.Tables[name]
+	tc := TableChanges{
+		Table: name, RowsBefore: len(oldRows), RowsAfter: len(newRows),
+		KeyColumns: []string{}, AddedKeys: []string{}, RemovedKeys: []string{}, ModifiedRows: []RowChange{}, MovedKeys: []string{},
+	}
+	cols := keyColumns(o, n)
+	if cols != nil {
+		tc.KeyColumns = cols
+	}
+	// When the table was added or removed, or its rows cannot be matched (the key columns
+	// changed completely), every old row counts as removed and every new row as added.
+	matchable := o != nil && n != nil && cols != nil
+	var om, nm map[string][]any
+	switch {
+	case matchable:
+		om, nm = keyedRows(o, oldRows, cols), keyedRows(n, newRows, cols)
+	default:
+		if o != nil {
+			om = keyedRows(o, oldRows, keyColumns(o, nil))
+		}
+		if n != nil {
+			nm = keyedRows(n, newRows, keyColumns(nil, n))
+		}
+	}
+	// Columns compared cell by cell: in both schemas with the same type, in new column order.
+	type pair struct {
+		name   string
+		oi, ni int
+	}
+	var common []pair
+	if o != nil && n != nil {
+		for j, f := range n.Fields {
+			if i := o.FieldIndex(f.Name); i >= 0 && o.Fields[i].Type == f.Type {
+				common = append(common, pair{name: f.Name, oi: i, ni: j})
+			}
+		}
+	}
+	for k, nr := range nm {
+		or, ok := om[k]
+		if !ok || !matchable {
+			tc.AddedKeys = append(tc.AddedKeys, k)
+			continue
+		}
+		var cells []CellChange
+		for _, p := range common {
+			a, b := cellAt(or, p.oi), cellAt(nr, p.ni)
+			if !cellEqual(a, b) {
+				cells = append(cells, CellChange{Column: p.name, Old: a, New: b})
+			}
+		}
+		moved := len(cells) > 0
+		for _, c := range cells {
+			moved = moved && Positional[name][c.Column]
+		}
+		switch {
+		case moved:
+			tc.MovedKeys = append(tc.MovedKeys, k)
+		case len(cells) > 0:
+			tc.ModifiedRows = append(tc.ModifiedRows, RowChange{Key: k, Cells: cells})
+			tc.CellsModified += len(cells)
+		}
+	}
+	for k := range om {
+		if _, ok := nm[k]; !ok || !matchable {
+			tc.RemovedKeys = append(tc.RemovedKeys, k)
+		}
+	}
+	sort.Strings(tc.AddedKeys)
+	sort.Strings(tc.RemovedKeys)
+	sort.Strings(tc.MovedKeys)
+	tc.Moved = len(tc.MovedKeys)
+	sort.Slice(tc.ModifiedRows, func(i, j int) bool { return tc.ModifiedRows[i].Key < tc.ModifiedRows[j].Key })
+	tc.Added, tc.Removed, tc.Modified = len(tc.AddedKeys), len(tc.RemovedKeys), len(tc.ModifiedRows)
+	return tc
+}
+
+func cellAt(row []any, i int) any {
+	if i < 0 || i >= len(row) {
+		return nil
+	}
+	return row[i]
+}
+
+// deref turns a nullable canonical cell into its value or nil.
+func deref(v any) any {
+	switch x := v.(type) {
+	case *string:
+		if x == nil {
+			return nil
+		}
+		return *x
+	case *int64:
+		if x == nil {
+			return nil
+		}
+		return *x
+	case *float64:
+		if x == nil {
+			return nil
+		}
+		return *x
+	case *model.Date:
+		if x == nil {
+			return nil
+		}
+		return *x
+	}
+	return v
+}
+
+// cellEqual compares two canonical cells by value; a null list differs from an empty one.
+func cellEqual(a, b any) bool {
+	a, b = deref(a), deref(b)
+	la, aok := a.([]string)
+	lb, bok := b.([]string)
+	if aok || bok {
+		return aok && bok && (la == nil) == (lb == nil) && slices.Equal(la, lb)
+	}
+	return reflect.DeepEqual(a, b)
+}
+
+// keyText is the readable text of a key cell.
+func keyText(v any) string {
+	switch x := deref(v).(type) {
+	case nil:
+		return ""
+	case string:
+		return x
+	case int64:
+		return strconv.FormatInt(x, 10)
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	case model.Date:
+		return x.String()
+	case []string:
+		return strings.Join(x, ",")
+	default:
+		return fmt.Sprint(x)
+	}
+}
+
+// column returns the cells of the named column of a snapshot's table, or nil when the table
+// or the column is absent.
+func column(s *Snapshot, table, col string) []string {
+	t := s.Schemas[table]
+	if t == nil {
+		return nil
+	}
+	i := t.FieldIndex(col)
+	if i < 0 {
+		return nil
+	}
+	rows := s.Tables[table]
+	out := make([]string, len(rows))
+	for j, r := range rows {
+		out[j] = keyText(cellAt(r, i))
+	}
+	return out
+}
+
+// documentsOf indexes the documents table by document_id.
+func documentsOf(s *Snapshot) map[string]DocumentChange {
+	ids := column(s, "documents", "document_id")
+	titles := column(s, "documents", "title")
+	paths := column(s, "documents", "raw_path")
+	sums := column(s, "documents", "raw_sha256")
+	at := func(col []string, i int) string {
+		if col == nil {
+			return ""
+		}
+		return col[i]
+	}
+	out := make(map[string]DocumentChange, len(ids))
+	for i, id := range ids {
+		out[id] = DocumentChange{DocumentID: id, Title: at(titles, i), RawPath: at(paths, i), NewSHA256: at(sums, i)}
+	}
+	return out
+}
+
+func compareDocuments(old, new *Snapshot) DocumentChanges {
+	od, nd := documentsOf(old), documentsOf(new)
+	dc := DocumentChanges{Added: []DocumentChange{}, Removed: []DocumentChange{}, Changed: []DocumentChange{}}
+	for id, n := range nd {
+		o, ok := od[id]
+		switch {
+		case !ok:
+			dc.Added = append(dc.Added, n)
+		case o.NewSHA256 != n.NewSHA256:
+			n.OldSHA256 = o.NewSHA256
+			dc.Changed = append(dc.Changed, n)
+		}
+	}
+	for id, o := range od {
+		if _, ok := nd[id]; !ok {
+			o.OldSHA256, o.NewSHA256 = o.NewSHA256, ""
+			dc.Removed = append(dc.Removed, o)
+		}
+	}
+	for _, l := range []([]DocumentChange){dc.Added, dc.Removed, dc.Changed} {
+		sort.Slice(l, func(i, j int) bool { return l[i].DocumentID < l[j].DocumentID })
+	}
+	return dc
+}
+
+func contentsOf(s *Snapshot) Contents {
+	c := Contents{Rows: map[string]int{}, PassagesByKind: map[string]int{}, Documents: []DocumentContents{}}
+	for name := range s.Schemas {
+		c.Rows[name] = len(s.Tables[name])
+	}
+	ids := column(s, "documents", "document_id")
+	titles := column(s, "documents", "title")
+	elections := column(s, "documents", "election_id")
+	byID := map[string]*DocumentContents{}
+	for i, id := range ids {
+		d := DocumentContents{DocumentID: id, PassagesByKind: map[string]int{}}
+		if titles != nil {
+			d.Title = titles[i]
+		}
+		if elections != nil {
+			d.ElectionID = elections[i]
+		}
+		c.Documents = append(c.Documents, d)
+	}
+	sort.Slice(c.Documents, func(i, j int) bool { return c.Documents[i].DocumentID < c.Documents[j].DocumentID })
+	for i := range c.Documents {
+		byID[c.Documents[i].DocumentID] = &c.Documents[i]
+	}
+	kinds := column(s, "passages", "kind")
+	for i, doc := range column(s, "passages", "document_id") {
+		kind := ""
+		if kinds != nil {
+			kind = kinds[i]
+			c.PassagesByKind[kind]++
+		}
+		if d := byID[doc]; d != nil {
+			d.Passages++
+			if kinds != nil {
+				d.PassagesByKind[kind]++
+			}
+		}
+	}
+	for _, doc := range column(s, "scores", "document_id") {
+		if d := byID[doc]; d != nil {
+			d.Scores++
+		}
+	}
+	for _, doc := range column(s, "document_parties", "document_id") {
+		if d := byID[doc]; d != nil {
+			d.Parties++
+		}
+	}
+	return c
+}
