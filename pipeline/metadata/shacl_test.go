@@ -1,0 +1,169 @@
+package metadata
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/standpunten/standpunten/pipeline/publish"
+)
+
+// Where the SHACL tool and the official shapes are, relative to this package.
+const (
+	shaclTool = "../../tools/shacl"
+	vocabDir  = "../../../shared/vocab"
+)
+
+// conformanceEnv, set to "require", turns the skips below into failures (CI sets it after
+// `npm ci --prefix tools/shacl`).
+const conformanceEnv = "STANDPUNTEN_CONFORMANCE"
+
+// missing skips the test with a message saying what is absent, or fails it under
+// STANDPUNTEN_CONFORMANCE=require.
+func missing(t *testing.T, format string, args ...any) {
+	t.Helper()
+	if os.Getenv(conformanceEnv) == "require" {
+		t.Fatalf(format+" ("+conformanceEnv+"=require)", args...)
+	}
+	t.Skipf(format+"; set "+conformanceEnv+"=require to make this a failure", args...)
+}
+
+// needTool skips the test (or fails it under STANDPUNTEN_CONFORMANCE=require) when node, the
+// installed SHACL tool or the shared shapes are missing. It returns the node binary.
+func needTool(t *testing.T) string {
+	t.Helper()
+	node, err := exec.LookPath("node")
+	if err != nil {
+		missing(t, "node is not installed, so dcat.jsonld cannot be checked against the SHACL shapes")
+	}
+	if _, err := os.Stat(filepath.Join(shaclTool, "node_modules", "rdf-validate-shacl")); err != nil {
+		missing(t, "%s/node_modules is missing: run `npm ci --prefix tools/shacl` to check dcat.jsonld against the SHACL shapes", shaclTool)
+	}
+	for _, f := range []string{"dcat-ap-3.0.1/dcat-ap-SHACL.ttl", "dcat-ap-nl-3.0/dcat-ap-nl-SHACL.ttl"} {
+		if _, err := os.Stat(filepath.Join(vocabDir, f)); err != nil {
+			missing(t, "official SHACL shapes not found at %s (the shared/ folder is absent)", filepath.Join(vocabDir, f))
+		}
+	}
+	return node
+}
+
+// shaclResult is what validate.mjs reported.
+type shaclResult struct {
+	code                       int
+	violations, warnings, info int
+	out                        string
+}
+
+var countLine = regexp.MustCompile(`(?m)^.*: (\d+) violation\(s\), (\d+) warning\(s\), (\d+) info\(s\) against \d+ shape file\(s\)$`)
+
+// validateSHACL runs tools/shacl/validate.mjs on data with a profile.
+func validateSHACL(t *testing.T, node string, data []byte, profile string) shaclResult {
+	t.Helper()
+	file := filepath.Join(t.TempDir(), "dcat.jsonld")
+	require.NoError(t, os.WriteFile(file, data, 0o644))
+	cmd := exec.Command(node, filepath.Join(shaclTool, "validate.mjs"), "--vocab", vocabDir, "--profile", profile, file)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	res := shaclResult{out: stdout.String()}
+	var ee *exec.ExitError
+	switch {
+	case err == nil:
+	case errors.As(err, &ee):
+		res.code = ee.ExitCode()
+	default:
+		t.Fatalf("running validate.mjs: %v", err)
+	}
+	require.NotEqual(t, 2, res.code, "validate.mjs could not run:\n%s", stderr.String())
+	m := countLine.FindStringSubmatch(res.out)
+	require.NotNil(t, m, "no count line in the output of validate.mjs:\n%s\n%s", res.out, stderr.String())
+	res.violations, _ = strconv.Atoi(m[1])
+	res.warnings, _ = strconv.Atoi(m[2])
+	res.info, _ = strconv.Atoi(m[3])
+	return res
+}
+
+var profiles = []string{"dcat-ap-3", "dcat-ap-nl-3"}
+
+// TestDCATConformsToSHACL checks dcat.jsonld of a real build against DCAT-AP 3.0.1 and DCAT-AP-NL 3.0:
+// no violations allowed. Warnings from the recommended (aanbevolen) shapes are logged, not failed.
+func TestDCATConformsToSHACL(t *testing.T) {
+	node := needTool(t)
+	for name, r := range map[string]*Release{"build": buildRelease(t), "golden": fixedRelease(t)} {
+		b, err := DCAT(r)
+		require.NoError(t, err)
+		for _, profile := range profiles {
+			t.Run(name+"/"+profile, func(t *testing.T) {
+				res := validateSHACL(t, node, b, profile)
+				assert.Equal(t, 0, res.code, "exit status")
+				if res.violations > 0 {
+					t.Errorf("dcat.jsonld has %d violation(s) of %s:\n%s", res.violations, profile, res.out)
+				}
+				if res.warnings+res.info > 0 {
+					t.Logf("%s: %d warning(s), %d info(s) (recommended properties)", profile, res.warnings, res.info)
+				}
+			})
+		}
+	}
+}
+
+// TestSHACLCatchesViolations proves the check can fail: a dataset without publisher and a
+// distribution without licence must be reported by both profiles.
+func TestSHACLCatchesViolations(t *testing.T) {
+	node := needTool(t)
+	b, err := DCAT(fixedRelease(t))
+	require.NoError(t, err)
+	var doc struct {
+		Context any              `json:"@context"`
+		Graph   []map[string]any `json:"@graph"`
+	}
+	require.NoError(t, json.Unmarshal(b, &doc))
+	var droppedLicense, droppedPublisher bool
+	for _, n := range doc.Graph {
+		switch n["@type"] {
+		case "dcat:Dataset":
+			delete(n, "dct:publisher")
+			droppedPublisher = true
+		case "dcat:Distribution":
+			if !droppedLicense {
+				delete(n, "dct:license")
+				droppedLicense = true
+			}
+		}
+	}
+	require.True(t, droppedLicense && droppedPublisher)
+	broken, err := publish.EncodeJSON(map[string]any{"@context": doc.Context, "@graph": doc.Graph})
+	require.NoError(t, err)
+
+	for _, tc := range []struct {
+		profile string
+		want    []string
+	}{
+		// DCAT-AP 3 makes neither property mandatory, so a distribution's missing licence is no
+		// violation there; an unknown property value type is. Use a bad byte size instead.
+		{"dcat-ap-3", []string{"dcat:byteSize"}},
+		{"dcat-ap-nl-3", []string{"dct:publisher", "dct:license"}},
+	} {
+		t.Run(tc.profile, func(t *testing.T) {
+			data := broken
+			if tc.profile == "dcat-ap-3" {
+				data = bytes.Replace(broken, []byte(`"@type": "xsd:nonNegativeInteger"`), []byte(`"@type": "xsd:string"`), 1)
+			}
+			res := validateSHACL(t, node, data, tc.profile)
+			assert.Equal(t, 1, res.code, "exit status with violations")
+			assert.Positive(t, res.violations, res.out)
+			for _, w := range tc.want {
+				assert.Contains(t, res.out, "path:         "+w, "expected a violation on %s:\n%s", w, res.out)
+			}
+		})
+	}
+}
