@@ -19,19 +19,19 @@ import (
 
 // Exit codes: the one table, repeated in --help and the README.
 const (
-	exitOK       = 0 // built (or nothing to do)
+	exitOK       = 0 // built, published, up to date, valid, verified
 	exitInternal = 1 // a bug or an I/O failure: see the message
-	exitUsage    = 2 // bad command line or registry file (sources.toml, parties.toml, elections.toml)
-	exitInvalid  = 3 // a raw text was rejected or the tables failed validation; nothing was written
-	exitLocked   = 4 // reserved: another run holds the output lock
+	exitUsage    = 2 // bad command line or registry file (sources.toml, parties.toml, elections.toml, dataset.toml)
+	exitInvalid  = 3 // a raw text was rejected, validation failed, or a release does not match its rebuild; nothing was written
+	exitLocked   = 4 // another run holds the output folder's lock
 )
 
 const exitCodeHelp = `EXIT CODES:
-   0  success
+   0  success: built, published, up to date, valid or verified
    1  internal error (a bug or an I/O failure; the message says which)
-   2  usage or configuration error: bad flags, or a problem in raw/sources.toml, parties.toml or elections.toml
-   3  input rejected or validation failed: a raw text could not be read or parsed, or the built tables broke a check; nothing was written
-   4  locked: another run holds the output folder (reserved for releases)`
+   2  usage or configuration error: bad flags, or a problem in raw/sources.toml, parties.toml, elections.toml or dataset.toml
+   3  input rejected or check failed: a raw text could not be read or parsed, the tables broke a check, or a release does not match its rebuild; nothing was published
+   4  locked: another run holds the output folder's lock (release --wait DURATION waits for it)`
 
 type usageError struct{ err error }
 
@@ -46,6 +46,8 @@ func exitCode(err error) int {
 		return exitOK
 	case errors.As(err, &ue), errors.Is(err, model.ErrConfig):
 		return exitUsage
+	case errors.Is(err, model.ErrLocked):
+		return exitLocked
 	case errors.Is(err, model.ErrInput), errors.Is(err, model.ErrInvalid):
 		return exitInvalid
 	}
@@ -97,32 +99,33 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		OnUsageError: func(_ context.Context, _ *cli.Command, err error, _ bool) error {
 			return usageError{err}
 		},
-		Commands: []*cli.Command{validateCommand(stdout, stderr, &runErr), {
-			Name:        "build",
-			Usage:       "run extract → normalize → validate → write over everything registered in the raw folder",
-			Description: "Writes OUT/{parquet,csv,json}/<table>.*, OUT/accounting.json and OUT/validation.json.\nOUT is replaced only when the whole build succeeded.\n\n" + exitCodeHelp,
-			Flags: []cli.Flag{
-				&cli.StringFlag{Name: "raw", Value: "raw", Usage: "folder with sources.toml, parties.toml, elections.toml and the texts"},
-				&cli.StringFlag{Name: "out", Value: "output/build", Usage: "output folder (replaced as a whole)"},
-				&cli.Int64Flag{Name: "max-bytes", Value: 64 << 20, Usage: "size limit for one raw file"},
-				&cli.BoolFlag{Name: "json", Usage: "print the summary as one JSON object on stdout"},
-				logFormat,
-			},
-			OnUsageError: func(_ context.Context, _ *cli.Command, err error, _ bool) error {
-				return usageError{err}
-			},
-			Action: func(ctx context.Context, cmd *cli.Command) error {
-				o := buildOptions{Raw: cmd.String("raw"), Out: cmd.String("out"), MaxBytes: cmd.Int64("max-bytes"), JSON: cmd.Bool("json"), LogFormat: cmd.String("log-format")}
-				if cmd.NArg() > 0 {
-					return usageError{fmt.Errorf("build takes no arguments, got %q", cmd.Args().Slice())}
-				}
-				if err := o.check(); err != nil {
-					return err
-				}
-				runErr = runBuild(ctx, o, stdout, stderr)
-				return nil
-			},
-		}},
+		Commands: []*cli.Command{releaseCommand(stdout, stderr, &runErr), verifyCommand(stdout, stderr, &runErr),
+			diffCommand(stdout, &runErr), validateCommand(stdout, stderr, &runErr), {
+				Name:        "build",
+				Usage:       "run extract → normalize → validate → write over everything registered in the raw folder",
+				Description: "Writes OUT/{parquet,csv,json}/<table>.*, OUT/accounting.json and OUT/validation.json.\nOUT is replaced only when the whole build succeeded.\n\n" + exitCodeHelp,
+				Flags: []cli.Flag{
+					&cli.StringFlag{Name: "raw", Value: "raw", Usage: "folder with sources.toml, parties.toml, elections.toml and the texts"},
+					&cli.StringFlag{Name: "out", Value: "output/build", Usage: "output folder (replaced as a whole)"},
+					&cli.Int64Flag{Name: "max-bytes", Value: 64 << 20, Usage: "size limit for one raw file"},
+					&cli.BoolFlag{Name: "json", Usage: "print the summary as one JSON object on stdout"},
+					logFormat,
+				},
+				OnUsageError: func(_ context.Context, _ *cli.Command, err error, _ bool) error {
+					return usageError{err}
+				},
+				Action: func(ctx context.Context, cmd *cli.Command) error {
+					o := buildOptions{Raw: cmd.String("raw"), Out: cmd.String("out"), MaxBytes: cmd.Int64("max-bytes"), JSON: cmd.Bool("json"), LogFormat: cmd.String("log-format")}
+					if cmd.NArg() > 0 {
+						return usageError{fmt.Errorf("build takes no arguments, got %q", cmd.Args().Slice())}
+					}
+					if err := o.check(); err != nil {
+						return err
+					}
+					runErr = runBuild(ctx, o, stdout, stderr)
+					return nil
+				},
+			}},
 	}
 	if err := app.Run(ctx, args); err != nil {
 		runErr = err

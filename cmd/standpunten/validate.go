@@ -9,10 +9,10 @@ import (
 
 	"github.com/urfave/cli/v3"
 
+	"github.com/standpunten/standpunten/pipeline/changes"
 	"github.com/standpunten/standpunten/pipeline/check"
 	"github.com/standpunten/standpunten/pipeline/model"
 	"github.com/standpunten/standpunten/pipeline/validate"
-	"github.com/standpunten/standpunten/schemas"
 )
 
 // validateOptions are the options of the validate command.
@@ -68,7 +68,9 @@ func (e invalidFolder) Error() string {
 func (e invalidFolder) Is(target error) bool { return target == model.ErrInvalid }
 
 func runValidate(ctx context.Context, o validateOptions, stdout, stderr io.Writer) error {
-	set, err := schemas.Load()
+	// A release is checked against its own schemas (in its datapackage.json), a build against
+	// the current ones.
+	set, err := changes.SchemasOf(o.Dir)
 	if err != nil {
 		return err
 	}

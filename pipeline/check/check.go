@@ -31,6 +31,9 @@ const (
 
 // Folder checks the output folder dir against the table schemas in set.
 func Folder(ctx context.Context, dir string, set schemas.Set) (validate.Report, error) {
+	if real, err := filepath.EvalSymlinks(dir); err == nil {
+		dir = real // output/latest is a link to the release
+	}
 	if st, err := os.Stat(dir); err != nil {
 		return validate.Report{}, err
 	} else if !st.IsDir() {

@@ -36,8 +36,11 @@ var (
 	ErrConfig = errors.New("configuration error")
 	// ErrInput marks a raw text the pipeline cannot read or parse.
 	ErrInput = errors.New("input error")
-	// ErrInvalid marks built tables that failed validation.
+	// ErrInvalid marks built tables that failed validation, or a release that no longer matches
+	// what its inputs build.
 	ErrInvalid = errors.New("validation failed")
+	// ErrLocked marks a run refused because another run holds the output folder's lock.
+	ErrLocked = errors.New("locked")
 )
 
 // Classified wraps err so that errors.Is(err, kind) holds while the message stays err's own.

@@ -94,6 +94,34 @@ func (s *Staging) Commit() error {
 	return nil
 }
 
+// CommitNew fsyncs every file and folder in the staging folder and renames it to dest, a
+// folder that must not exist yet and must be in the same parent folder as the staging folder
+// (an immutable release: nothing is ever replaced). The caller serializes commits with a lock.
+func (s *Staging) CommitNew(dest string) error {
+	if s.done {
+		return fmt.Errorf("publish: commit %s: staging folder %s was already committed or aborted", dest, s.dir)
+	}
+	if filepath.Dir(filepath.Clean(dest)) != filepath.Dir(s.dir) {
+		return fmt.Errorf("publish: commit %s: not in the staging folder's parent %s", dest, filepath.Dir(s.dir))
+	}
+	if _, err := os.Lstat(dest); err == nil {
+		return fmt.Errorf("publish: commit %s: it exists already and is never replaced", dest)
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("publish: commit %s: %w", dest, err)
+	}
+	if err := syncTree(s.dir); err != nil {
+		return fmt.Errorf("publish: commit %s: %w", dest, err)
+	}
+	if err := os.Rename(s.dir, dest); err != nil {
+		return fmt.Errorf("publish: commit %s: %w", dest, err)
+	}
+	s.done = true
+	if err := syncDir(filepath.Dir(dest)); err != nil {
+		return fmt.Errorf("publish: commit %s: %w", dest, err)
+	}
+	return nil
+}
+
 // Abort removes the staging folder. It does nothing after Commit succeeded or a previous Abort.
 func (s *Staging) Abort() error {
 	if s.done {

@@ -1,0 +1,148 @@
+package release
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/standpunten/standpunten/pipeline/changes"
+	"github.com/standpunten/standpunten/pipeline/publish"
+)
+
+// stagingName is the name Stage gives the staging folders of releases in OUT/releases.
+const stagingName = "next"
+
+// Publish builds, validates and compares with the latest release, and publishes a new release
+// when something changed. It holds the output folder's lock throughout.
+func Publish(ctx context.Context, o Options) (*Result, error) {
+	log := o.log()
+	unlock, err := lock(ctx, o.OutDir, o.Wait)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	if err := removeStale(o.OutDir); err != nil {
+		return nil, err
+	}
+	h, err := readHistory(o.OutDir)
+	if err != nil {
+		return nil, err
+	}
+	// A run killed after its release folder went in place left CHANGELOG.md or latest behind.
+	if !o.DryRun {
+		if err := finish(o.OutDir); err != nil {
+			return nil, err
+		}
+	}
+
+	stage, err := publish.Stage(filepath.Join(o.OutDir, ReleasesDir, stagingName))
+	if err != nil {
+		return nil, err
+	}
+	defer stage.Abort()
+	p := plan{raw: o.RawDir, maxBytes: o.MaxBytes, prev: h.latest, first: h.first, date: o.Date, notes: o.Notes, bump: o.Bump, log: log}
+	c, err := compose(ctx, p, stage.Dir(), o.crash)
+	if err != nil {
+		return nil, err
+	}
+	ch := c.changes
+	res := &Result{Version: ch.Version, Previous: ch.Previous, Level: ch.Level, Reasons: ch.Reasons, Validation: ch.Validation, Changes: ch}
+	if h.latest != nil && ch.Level == changes.LevelNone && o.Bump == changes.LevelNone {
+		res.Status, res.Version, res.Level, res.Reasons = UpToDate, h.latest.Version, changes.LevelNone, []string{}
+		res.Path = h.latest.Dir
+		log.Info("up to date", "version", h.latest.Version)
+		return res, nil
+	}
+	if o.DryRun {
+		res.Status = DryRun
+		return res, nil
+	}
+	o.crash(FailBeforeCommit)
+	dest := Dir(o.OutDir, ch.Version)
+	if err := stage.CommitNew(dest); err != nil {
+		return nil, err
+	}
+	o.crash(FailAfterCommit)
+	res.Status, res.Path = Published, dest
+	log.Info("published", "version", ch.Version, "level", ch.Level.String(), "path", dest)
+	if err := finish(o.OutDir, o.crash); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// removeStale removes the staging folders and temporary files that killed runs left in the
+// output folder. Only a lock holder calls it.
+func removeStale(out string) error {
+	for _, pattern := range []string{
+		filepath.Join(out, ReleasesDir, "."+stagingName+".staging-*"),
+		filepath.Join(out, "."+ChangelogFile+".tmp-*"),
+		filepath.Join(out, "."+LatestLink+".tmp-*"),
+	} {
+		stale, err := filepath.Glob(pattern)
+		if err != nil {
+			return err
+		}
+		for _, s := range stale {
+			if err := os.RemoveAll(s); err != nil {
+				return fmt.Errorf("release: remove the stale %s: %w", s, err)
+			}
+		}
+	}
+	return nil
+}
+
+// finish makes OUT/CHANGELOG.md and OUT/latest agree with the release folders: the changelog
+// holds every release's notes, newest first, and latest points at the newest release. Both are
+// replaced by rename, and only when they differ.
+func finish(out string, crash ...func(string)) error {
+	vs, err := Releases(out)
+	if err != nil || len(vs) == 0 {
+		return err
+	}
+	var sections []string
+	for _, v := range slices.Backward(vs) {
+		b, err := os.ReadFile(filepath.Join(Dir(out, v), ReleaseNotes))
+		if err != nil {
+			return fmt.Errorf("release: %w", err)
+		}
+		sections = append(sections, string(b))
+	}
+	log := []byte(changes.ChangelogMarkdown(sections))
+	path := filepath.Join(out, ChangelogFile)
+	if old, err := os.ReadFile(path); err != nil || !bytes.Equal(old, log) {
+		if err := publish.WriteFileAtomic(path, log); err != nil {
+			return err
+		}
+	}
+	for _, c := range crash {
+		c(FailAfterLog)
+	}
+	target := filepath.Join(ReleasesDir, "v"+vs[len(vs)-1])
+	link := filepath.Join(out, LatestLink)
+	if cur, err := os.Readlink(link); err == nil && cur == target {
+		return nil
+	}
+	tmp := filepath.Join(out, "."+LatestLink+".tmp-"+strings.TrimPrefix(target, ReleasesDir+string(filepath.Separator)))
+	_ = os.Remove(tmp)
+	if err := os.Symlink(target, tmp); err != nil {
+		return fmt.Errorf("release: link %s: %w", link, err)
+	}
+	if err := os.Rename(tmp, link); err != nil {
+		return fmt.Errorf("release: link %s: %w", link, err)
+	}
+	return syncDir(out)
+}
+
+func syncDir(dir string) error {
+	f, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return f.Sync()
+}

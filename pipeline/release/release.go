@@ -1,0 +1,423 @@
+package release
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/standpunten/standpunten/pipeline/build"
+	"github.com/standpunten/standpunten/pipeline/changes"
+	"github.com/standpunten/standpunten/pipeline/codebook"
+	"github.com/standpunten/standpunten/pipeline/metadata"
+	"github.com/standpunten/standpunten/pipeline/model"
+	"github.com/standpunten/standpunten/pipeline/normalize"
+	"github.com/standpunten/standpunten/pipeline/publish"
+	"github.com/standpunten/standpunten/pipeline/registry"
+	"github.com/standpunten/standpunten/pipeline/validate"
+	"github.com/standpunten/standpunten/schemas"
+)
+
+// Files of a release folder besides the tables, and of the output folder.
+const (
+	ChangesFile     = "changes.json"
+	ReleaseNotes    = "RELEASE.md"
+	CodebookFile    = "CODEBOOK.md"
+	DataPackageFile = "datapackage.json"
+	DCATFile        = "dcat.jsonld"
+	SumsFile        = "SHA256SUMS"
+	ChangelogFile   = "CHANGELOG.md"
+	LatestLink      = "latest"
+	ReleasesDir     = "releases"
+)
+
+// Failpoints name the moments a test may kill a release run (Options.Crash).
+const (
+	FailAfterTables  = "after-tables"  // the tables are in the staging folder
+	FailBeforeCommit = "before-commit" // every file is in the staging folder
+	FailAfterCommit  = "after-commit"  // the release folder is in place; CHANGELOG.md and latest are not
+	FailAfterLog     = "after-changelog"
+)
+
+// Options configure a release run.
+type Options struct {
+	RawDir   string        // raw texts and registry files
+	OutDir   string        // output folder: releases/, CHANGELOG.md, latest, .lock
+	MaxBytes int64         // size limit per raw file; 0 = default
+	Date     model.Date    // release date (the caller passes today's date by default)
+	Notes    string        // the operator's notes for this release
+	Bump     changes.Level // raise the computed level to at least this; never lowers it
+	DryRun   bool          // compute everything, publish nothing
+	Wait     time.Duration // how long to wait for the lock; 0 = fail at once
+	Logger   *slog.Logger
+	Crash    func(point string) // called at each failpoint; nil in production
+}
+
+func (o *Options) crash(point string) {
+	if o.Crash != nil {
+		o.Crash(point)
+	}
+}
+
+func (o *Options) log() *slog.Logger {
+	if o.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return o.Logger
+}
+
+// Status says what a release run did.
+type Status string
+
+// Statuses.
+const (
+	Published Status = "published"
+	UpToDate  Status = "up-to-date"
+	DryRun    Status = "dry-run"
+)
+
+// Result is the outcome of a release run, printed as the JSON summary.
+type Result struct {
+	Status     Status              `json:"status"`
+	Version    string              `json:"version"`  // the new release, or the latest when up to date
+	Previous   string              `json:"previous"` // the release compared with; empty for the first
+	Level      changes.Level       `json:"level"`
+	Reasons    []string            `json:"reasons"`
+	Path       string              `json:"path,omitempty"` // the release folder
+	Validation *changes.Validation `json:"validation,omitempty"`
+	Changes    *changes.Changes    `json:"-"`
+}
+
+// info is what a published release says about itself in its changes.json.
+type info struct {
+	Version, Date, Notes string
+	Level                changes.Level
+	Dir                  string
+}
+
+// Releases lists the release folders under OUT/releases, oldest first by version. Folders
+// whose name is not vX.Y.Z (staging folders start with a dot) are ignored.
+func Releases(out string) ([]string, error) {
+	entries, err := os.ReadDir(filepath.Join(out, ReleasesDir))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("release: %w", err)
+	}
+	type rel struct {
+		v    changes.Version
+		name string
+	}
+	var rels []rel
+	for _, e := range entries {
+		if !e.IsDir() || !strings.HasPrefix(e.Name(), "v") {
+			continue
+		}
+		v, err := changes.ParseVersion(strings.TrimPrefix(e.Name(), "v"))
+		if err != nil {
+			continue
+		}
+		rels = append(rels, rel{v, e.Name()})
+	}
+	sort.Slice(rels, func(i, j int) bool { return rels[i].v.Less(rels[j].v) })
+	out2 := make([]string, len(rels))
+	for i, r := range rels {
+		out2[i] = strings.TrimPrefix(r.name, "v")
+	}
+	return out2, nil
+}
+
+// Dir is the folder of a release.
+func Dir(out, version string) string { return filepath.Join(out, ReleasesDir, "v"+version) }
+
+func readInfo(out, version string) (*info, error) {
+	dir := Dir(out, version)
+	b, err := os.ReadFile(filepath.Join(dir, ChangesFile))
+	if err != nil {
+		return nil, fmt.Errorf("release v%s: %w", version, err)
+	}
+	var c struct {
+		Version, Date, Notes string
+		Level                changes.Level
+	}
+	if err := json.Unmarshal(b, &c); err != nil {
+		return nil, &model.SourceError{File: filepath.Join(dir, ChangesFile), Msg: err.Error(), Hint: "a release folder is never edited by hand"}
+	}
+	if c.Version != version {
+		return nil, &model.SourceError{File: filepath.Join(dir, ChangesFile), Msg: fmt.Sprintf("says version %q, the folder is v%s", c.Version, version)}
+	}
+	return &info{Version: c.Version, Date: c.Date, Notes: c.Notes, Level: c.Level, Dir: dir}, nil
+}
+
+// history is the releases already published: the latest and the first (for dct:issued).
+type history struct {
+	latest *info
+	first  *info
+}
+
+func readHistory(out string) (*history, error) {
+	vs, err := Releases(out)
+	if err != nil || len(vs) == 0 {
+		return &history{}, err
+	}
+	h := &history{}
+	if h.latest, err = readInfo(out, vs[len(vs)-1]); err != nil {
+		return nil, err
+	}
+	if h.first, err = readInfo(out, vs[0]); err != nil {
+		return nil, err
+	}
+	return h, nil
+}
+
+// plan says how to compose a release folder.
+type plan struct {
+	raw      string
+	maxBytes int64
+	prev     *info  // previous release, or nil
+	first    *info  // first release, or nil
+	version  string // forced version (Verify), or "" to compute it
+	date     model.Date
+	notes    string
+	bump     changes.Level
+	log      *slog.Logger
+}
+
+// composed is a release folder written by compose.
+type composed struct {
+	changes         *changes.Changes
+	metadataChanged bool // the dataset metadata differ from the previous release's
+}
+
+// compose writes a whole release folder into dir (empty, existing) and returns its changes.
+func compose(ctx context.Context, p plan, dir string, crash func(string)) (*composed, error) {
+	var prevSnap *changes.Snapshot
+	carry := map[string][]model.Passage{}
+	if p.prev != nil {
+		set, err := changes.SchemasOf(p.prev.Dir)
+		if err != nil {
+			return nil, err
+		}
+		if prevSnap, err = changes.Load(p.prev.Dir, set); err != nil {
+			return nil, err
+		}
+		for _, row := range prevSnap.Tables["passages"] {
+			ps, err := model.PassageFromCells(row)
+			if err != nil {
+				return nil, fmt.Errorf("release: passages of v%s: %w", p.prev.Version, err)
+			}
+			carry[ps.DocumentID] = append(carry[ps.DocumentID], ps)
+		}
+	} else {
+		prevSnap = &changes.Snapshot{}
+	}
+	dataset, err := registry.LoadDataset(p.raw)
+	if err != nil {
+		return nil, err
+	}
+	sum, err := build.Into(ctx, build.Options{RawDir: p.raw, MaxBytes: p.maxBytes, Logger: p.log,
+		Carry: func(doc string, ps []model.Passage) { normalize.CarryIDs(carry[doc], ps) }}, dir)
+	if err != nil {
+		return nil, err
+	}
+	crash(FailAfterTables)
+
+	set, err := schemas.Load()
+	if err != nil {
+		return nil, err
+	}
+	snap, err := changes.Load(dir, set)
+	if err != nil {
+		return nil, err
+	}
+	ch := changes.Compare(prevSnap, snap)
+	ch.Date = p.date.String()
+	ch.Notes = p.notes
+	ch.Validation = &changes.Validation{Valid: sum.Validation.Valid, ChecksRun: sum.Validation.ChecksRun,
+		Errors: sum.Validation.Failed[validate.Error], Warnings: sum.Validation.Failed[validate.Warning]}
+	res := &composed{changes: ch}
+
+	rel := &metadata.Release{Dataset: dataset, Schemas: set, Notes: p.notes, Date: p.date}
+	if rel.Files, err = tableFiles(dir, set, snap); err != nil {
+		return nil, err
+	}
+	rel.Sources, err = sources(snap)
+	if err != nil {
+		return nil, err
+	}
+	if p.prev != nil {
+		// Would the previous release's descriptions come out the same? If not, the dataset
+		// metadata (raw/dataset.toml) or the schemas' descriptions changed: at least a patch.
+		same, err := sameDescriptions(*rel, p)
+		if err != nil {
+			return nil, err
+		}
+		res.metadataChanged = !same
+		if !same && ch.Level < changes.LevelPatch {
+			ch.Level = changes.LevelPatch
+			ch.Reasons = append(ch.Reasons, "the dataset metadata changed ("+filepath.ToSlash(filepath.Join(filepath.Base(p.raw), registry.DatasetFile))+" or the schema descriptions)")
+		}
+	}
+
+	ch.Previous = ""
+	prevVersion := ""
+	if p.prev != nil {
+		prevVersion = p.prev.Version
+		ch.Previous = prevVersion
+	}
+	ch.Version = p.version
+	if ch.Version == "" {
+		ch.Version = changes.Next(prevVersion, changes.Max(ch.Level, p.bump))
+	}
+	if p.bump > ch.Level {
+		ch.Reasons = append(ch.Reasons, fmt.Sprintf("the operator raised the level to %s (--bump)", p.bump))
+		ch.Level = p.bump
+	}
+	rel.Version = ch.Version
+	if p.first != nil {
+		rel.Issued = mustDate(p.first.Date)
+	}
+
+	files := map[string][]byte{}
+	if files[ChangesFile], err = ch.JSON(); err != nil {
+		return nil, err
+	}
+	files[ReleaseNotes] = []byte(ch.Markdown())
+	if files[CodebookFile], err = codebook.Generate(codebook.Input{Title: dataset.Title.EN, Version: ch.Version, Schemas: set, Rows: snap.Tables}); err != nil {
+		return nil, err
+	}
+	if files[DataPackageFile], err = metadata.DataPackage(rel); err != nil {
+		return nil, err
+	}
+	if files[DCATFile], err = metadata.DCAT(rel); err != nil {
+		return nil, err
+	}
+	for name, b := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			return nil, fmt.Errorf("release: %w", err)
+		}
+	}
+	sums, err := sha256Sums(dir)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(filepath.Join(dir, SumsFile), sums, 0o644); err != nil {
+		return nil, fmt.Errorf("release: %w", err)
+	}
+	return res, nil
+}
+
+func mustDate(s string) model.Date {
+	d, _ := model.ParseDate(s)
+	return d
+}
+
+// sameDescriptions reports whether the previous release's datapackage.json and dcat.jsonld come
+// out byte for byte the same from today's metadata and tables under the previous version, date
+// and notes.
+func sameDescriptions(rel metadata.Release, p plan) (bool, error) {
+	rel.Version, rel.Date, rel.Notes = p.prev.Version, mustDate(p.prev.Date), p.prev.Notes
+	if p.first != nil {
+		rel.Issued = mustDate(p.first.Date)
+	}
+	dp, err := metadata.DataPackage(&rel)
+	if err != nil {
+		return false, err
+	}
+	dc, err := metadata.DCAT(&rel)
+	if err != nil {
+		return false, err
+	}
+	for name, want := range map[string][]byte{DataPackageFile: dp, DCATFile: dc} {
+		got, err := os.ReadFile(filepath.Join(p.prev.Dir, name))
+		if err != nil || string(got) != string(want) {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+// tableFiles describes every table file of a folder: path, size, hash and rows.
+func tableFiles(dir string, set schemas.Set, snap *changes.Snapshot) ([]metadata.File, error) {
+	var files []metadata.File
+	for _, name := range schemas.Order {
+		if _, ok := set[name]; !ok {
+			continue
+		}
+		for _, f := range publish.Formats {
+			path := publish.Path(dir, f, name)
+			sum, n, err := fileSHA256(path)
+			if err != nil {
+				return nil, fmt.Errorf("release: %w", err)
+			}
+			rel, _ := filepath.Rel(dir, path)
+			files = append(files, metadata.File{Path: filepath.ToSlash(rel), Table: name, Format: string(f), SHA256: sum, Bytes: n, Rows: int64(len(snap.Tables[name]))})
+		}
+	}
+	return files, nil
+}
+
+// sources are the raw texts of a release, from its documents table.
+func sources(snap *changes.Snapshot) ([]metadata.Source, error) {
+	var out []metadata.Source
+	for _, row := range snap.Tables["documents"] {
+		d, err := model.DocumentFromCells(row)
+		if err != nil {
+			return nil, fmt.Errorf("release: documents: %w", err)
+		}
+		out = append(out, metadata.Source{ID: d.ID, Title: d.Title, Path: d.RawPath, SHA256: d.RawSHA256, URL: d.SourceURL, Publisher: d.Publisher, Bytes: d.RawBytes})
+	}
+	return out, nil
+}
+
+func fileSHA256(path string) (string, int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", 0, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	if err != nil {
+		return "", 0, err
+	}
+	return hex.EncodeToString(h.Sum(nil)), n, nil
+}
+
+// sha256Sums renders SHA256SUMS over every file below dir, sorted by path, in the format
+// `sha256sum -c` reads.
+func sha256Sums(dir string) ([]byte, error) {
+	var lines []string
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, path)
+		rel = filepath.ToSlash(rel)
+		if rel == SumsFile {
+			return nil
+		}
+		sum, _, err := fileSHA256(path)
+		if err != nil {
+			return err
+		}
+		lines = append(lines, sum+"  "+rel)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("release: %w", err)
+	}
+	sort.Slice(lines, func(i, j int) bool { return lines[i][66:] < lines[j][66:] })
+	return []byte(strings.Join(lines, "\n") + "\n"), nil
+}

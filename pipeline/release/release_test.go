@@ -1,0 +1,335 @@
+package release
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/standpunten/standpunten/pipeline/changes"
+	"github.com/standpunten/standpunten/pipeline/check"
+	"github.com/standpunten/standpunten/pipeline/model"
+	"github.com/standpunten/standpunten/pipeline/publish"
+	"github.com/standpunten/standpunten/schemas"
+)
+
+var day1 = model.Date{Year: 2026, Month: 11, Day: 23}
+
+// rawCopy is a scratch copy of the project's raw folder.
+func rawCopy(t *testing.T) string {
+	t.Helper()
+	dst := filepath.Join(t.TempDir(), "raw")
+	require.NoError(t, os.CopyFS(dst, os.DirFS("../../raw")))
+	return dst
+}
+
+func publishOK(t *testing.T, raw, out string, date model.Date, mod ...func(*Options)) *Result {
+	t.Helper()
+	o := Options{RawDir: raw, OutDir: out, Date: date}
+	for _, m := range mod {
+		m(&o)
+	}
+	res, err := Publish(context.Background(), o)
+	require.NoError(t, err)
+	return res
+}
+
+func edit(t *testing.T, path, old, new string) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	require.Equal(t, 1, strings.Count(string(b), old), "%q must occur once in %s", old, path)
+	require.NoError(t, os.WriteFile(path, []byte(strings.Replace(string(b), old, new, 1)), 0o644))
+}
+
+func tableRows(t *testing.T, dir, table string) [][]any {
+	t.Helper()
+	set, err := changes.SchemasOf(dir)
+	require.NoError(t, err)
+	rows, err := publish.ReadParquet(publish.Path(dir, publish.FormatParquet, table), set[table])
+	require.NoError(t, err)
+	return rows
+}
+
+func passageIDs(t *testing.T, dir string) map[string]string { // id → text
+	ids := map[string]string{}
+	for _, r := range tableRows(t, dir, "passages") {
+		ids[r[0].(string)] = r[8].(string)
+	}
+	return ids
+}
+
+func readChanges(t *testing.T, dir string) *changes.Changes {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, ChangesFile))
+	require.NoError(t, err)
+	var c changes.Changes
+	require.NoError(t, json.Unmarshal(b, &c))
+	return &c
+}
+
+func table(c *changes.Changes, name string) changes.TableChanges {
+	for _, t := range c.Tables {
+		if t.Table == name {
+			return t
+		}
+	}
+	return changes.TableChanges{Table: name}
+}
+
+func assertValid(t *testing.T, dir string) {
+	t.Helper()
+	set, err := changes.SchemasOf(dir)
+	require.NoError(t, err)
+	r, err := check.Folder(context.Background(), dir, set)
+	require.NoError(t, err)
+	assert.True(t, r.Valid, "%s: %+v", dir, r.Findings)
+}
+
+func TestFirstReleaseThenUpToDate(t *testing.T) {
+	raw, out := rawCopy(t), filepath.Join(t.TempDir(), "output")
+	res := publishOK(t, raw, out, day1, func(o *Options) { o.Notes = "Eerste uitgave." })
+	assert.Equal(t, Published, res.Status)
+	assert.Equal(t, "1.0.0", res.Version)
+	dir := Dir(out, "1.0.0")
+	for _, f := range []string{"parquet/passages.parquet", "csv/passages.csv", "json/passages.json", DataPackageFile, DCATFile,
+		"validation.json", "accounting.json", ChangesFile, ReleaseNotes, CodebookFile, SumsFile} {
+		assert.FileExists(t, filepath.Join(dir, f))
+	}
+	link, err := os.Readlink(filepath.Join(out, LatestLink))
+	require.NoError(t, err)
+	assert.Equal(t, "releases/v1.0.0", link)
+	log, err := os.ReadFile(filepath.Join(out, ChangelogFile))
+	require.NoError(t, err)
+	assert.Contains(t, string(log), "## [1.0.0] - 2026-11-23")
+	assert.Contains(t, string(log), "Eerste uitgave.")
+	assertValid(t, dir)
+
+	// The SHA256SUMS file is what sha256sum -c reads.
+	if _, err := exec.LookPath("sha256sum"); err == nil {
+		cmd := exec.Command("sha256sum", "-c", "--strict", SumsFile)
+		cmd.Dir = dir
+		outb, err := cmd.CombinedOutput()
+		assert.NoError(t, err, "%s", outb)
+	}
+
+	// Nothing changed: nothing published, not even with another date.
+	before, err := os.ReadFile(filepath.Join(out, ChangelogFile))
+	require.NoError(t, err)
+	res = publishOK(t, raw, out, model.Date{Year: 2026, Month: 12, Day: 1})
+	assert.Equal(t, UpToDate, res.Status)
+	assert.Equal(t, "1.0.0", res.Version)
+	vs, err := Releases(out)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"1.0.0"}, vs)
+	after, err := os.ReadFile(filepath.Join(out, ChangelogFile))
+	require.NoError(t, err)
+	assert.Equal(t, before, after)
+	entries, err := os.ReadDir(filepath.Join(out, ReleasesDir))
+	require.NoError(t, err)
+	assert.Len(t, entries, 1, "no staging folder is left")
+
+	v, err := Verify(context.Background(), raw, out, 0, nil)
+	require.NoError(t, err)
+	assert.Empty(t, v.Mismatches)
+	assert.Equal(t, 26, v.Files)
+}
+
+// TestTypoFixIsPatch: a corrected word in one raw text gives a patch release that lists exactly
+// that passage as modified, under its old id.
+func TestTypoFixIsPatch(t *testing.T) {
+	raw, out := rawCopy(t), filepath.Join(t.TempDir(), "output")
+	publishOK(t, raw, out, day1)
+	old := passageIDs(t, Dir(out, "1.0.0"))
+
+	edit(t, filepath.Join(raw, "tk2023-bigtech-scores.txt"), "maatschappelijk volstrekt onwenselijk", "maatschappelijk volkomen onwenselijk")
+	res := publishOK(t, raw, out, model.Date{Year: 2026, Month: 11, Day: 24}, func(o *Options) { o.Notes = "Tikfout hersteld." })
+	assert.Equal(t, Published, res.Status)
+	assert.Equal(t, "1.0.1", res.Version)
+	assert.Equal(t, changes.LevelPatch, res.Level)
+
+	dir := Dir(out, "1.0.1")
+	ch := readChanges(t, dir)
+	assert.Equal(t, "1.0.0", ch.Previous)
+	p := table(ch, "passages")
+	assert.Equal(t, 0, p.Added)
+	assert.Equal(t, 0, p.Removed)
+	require.Equal(t, 1, p.Modified)
+	id := p.ModifiedRows[0].Key
+	assert.Contains(t, old[id], "volstrekt onwenselijk", "the modified passage keeps its id")
+	cols := []string{}
+	for _, c := range p.ModifiedRows[0].Cells {
+		cols = append(cols, c.Column)
+	}
+	assert.Equal(t, []string{"text", "source_end"}, cols, "the passage is one byte shorter in the raw text")
+	assert.Greater(t, p.Moved, 10, "the passages after it only moved")
+	require.Len(t, ch.Documents.Changed, 1)
+	assert.Equal(t, "tk2023-bigtech-scores", ch.Documents.Changed[0].DocumentID)
+
+	now := passageIDs(t, dir)
+	assert.Len(t, now, len(old))
+	for id := range old {
+		assert.Contains(t, now, id, "every id is kept")
+	}
+	assert.Contains(t, now[id], "volkomen onwenselijk")
+	assertValid(t, dir)
+
+	notes, err := os.ReadFile(filepath.Join(dir, ReleaseNotes))
+	require.NoError(t, err)
+	assert.Contains(t, string(notes), "Tikfout hersteld.")
+	log, err := os.ReadFile(filepath.Join(out, ChangelogFile))
+	require.NoError(t, err)
+	assert.Less(t, strings.Index(string(log), "## [1.0.1]"), strings.Index(string(log), "## [1.0.0]"), "newest first")
+
+	// The second release rebuilds byte for byte, ids carried from the first.
+	v, err := Verify(context.Background(), raw, out, 0, nil)
+	require.NoError(t, err)
+	assert.Empty(t, v.Mismatches)
+}
+
+// TestNewTextIsMinor: a new raw text (and an inserted passage) gives a minor release; no other
+// passage changes its id.
+func TestNewTextIsMinor(t *testing.T) {
+	raw, out := rawCopy(t), filepath.Join(t.TempDir(), "output")
+	publishOK(t, raw, out, day1)
+	old := passageIDs(t, Dir(out, "1.0.0"))
+
+	b, err := os.ReadFile(filepath.Join(raw, "tk2023-bigtech-scores.txt"))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(raw, "tk2023-bigtech-kopie.txt"), b, 0o644))
+	f, err := os.OpenFile(filepath.Join(raw, "sources.toml"), os.O_APPEND|os.O_WRONLY, 0)
+	require.NoError(t, err)
+	_, err = f.WriteString("\n[[document]]\nid = \"tk2023-bigtech-kopie\"\nfile = \"tk2023-bigtech-kopie.txt\"\nformat = \"score-overview\"\nelection = \"TK2023\"\ntopic = \"big-tech\"\nlanguage = \"nl\"\n")
+	require.NoError(t, err)
+	require.NoError(t, f.Close())
+	edit(t, filepath.Join(raw, "tk2023-bigtech-scores.txt"), "## **PvdA/GL:**\n\n", "## **PvdA/GL:**\n\n- Een nieuw ingevoegd punt over open standaarden.\n")
+
+	res := publishOK(t, raw, out, model.Date{Year: 2026, Month: 11, Day: 25})
+	assert.Equal(t, "1.1.0", res.Version)
+	assert.Equal(t, changes.LevelMinor, res.Level)
+	ch := readChanges(t, Dir(out, "1.1.0"))
+	require.Len(t, ch.Documents.Added, 1)
+	assert.Equal(t, "tk2023-bigtech-kopie", ch.Documents.Added[0].DocumentID)
+	p := table(ch, "passages")
+	assert.Equal(t, 51+1, p.Added, "the copy's 51 bullets and the inserted one")
+	assert.Equal(t, 0, p.Removed)
+	assert.Equal(t, 0, p.Modified, "the passages after the inserted one only moved")
+	assert.Equal(t, 51, p.Moved, "every old bullet of the text stands after the inserted one")
+	now := passageIDs(t, Dir(out, "1.1.0"))
+	for id := range old {
+		assert.Contains(t, now, id)
+	}
+}
+
+// TestRemovedColumnIsMajor: a previous release with a column the current schemas no longer have
+// gives a major release.
+func TestRemovedColumnIsMajor(t *testing.T) {
+	raw, out := rawCopy(t), filepath.Join(t.TempDir(), "output")
+	publishOK(t, raw, out, day1)
+	dir := Dir(out, "1.0.0")
+
+	// Make v1.0.0 a release whose documents table had one more column, "remark".
+	set, err := schemas.Load()
+	require.NoError(t, err)
+	docs := *set["documents"]
+	docs.Fields = append(append([]schemas.Field{}, docs.Fields...), schemas.Field{Name: "remark", Type: schemas.TypeString, Title: "Remark", Description: "A remark."})
+	wide := schemas.Set{}
+	for k, v := range set {
+		wide[k] = v
+	}
+	wide["documents"] = &docs
+	rows := tableRows(t, dir, "documents")
+	tmp := t.TempDir()
+	w, err := publish.NewWriter(tmp, wide, publish.Meta{Dataset: "standpunten"})
+	require.NoError(t, err)
+	tw, err := w.Table("documents")
+	require.NoError(t, err)
+	for _, r := range rows {
+		require.NoError(t, tw.Append(model.Cells(append(r, (*string)(nil)))))
+	}
+	require.NoError(t, tw.Close())
+	b, err := os.ReadFile(publish.Path(tmp, publish.FormatParquet, "documents"))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(publish.Path(dir, publish.FormatParquet, "documents"), b, 0o644))
+	var dp map[string]any
+	b, err = os.ReadFile(filepath.Join(dir, DataPackageFile))
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(b, &dp))
+	for _, r := range dp["resources"].([]any) {
+		res := r.(map[string]any)
+		if res["name"] == "documents-parquet" {
+			sch := res["schema"].(map[string]any)
+			sch["fields"] = append(sch["fields"].([]any), map[string]any{"name": "remark", "type": "string", "title": "Remark", "description": "A remark.", "constraints": map[string]any{}})
+		}
+	}
+	b, err = json.Marshal(dp)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, DataPackageFile), b, 0o644))
+
+	res := publishOK(t, raw, out, model.Date{Year: 2026, Month: 11, Day: 26})
+	assert.Equal(t, "2.0.0", res.Version)
+	assert.Equal(t, changes.LevelMajor, res.Level)
+	assert.Contains(t, strings.Join(res.Reasons, "\n"), "remark")
+}
+
+func TestBumpRaisesNeverLowers(t *testing.T) {
+	raw, out := rawCopy(t), filepath.Join(t.TempDir(), "output")
+	publishOK(t, raw, out, day1)
+	edit(t, filepath.Join(raw, "tk2023-bigtech-scores.txt"), "maatschappelijk volstrekt onwenselijk", "maatschappelijk volkomen onwenselijk")
+	res := publishOK(t, raw, out, day1, func(o *Options) { o.Bump = changes.LevelMinor })
+	assert.Equal(t, "1.1.0", res.Version)
+	assert.Contains(t, strings.Join(res.Reasons, "\n"), "--bump")
+	v, err := Verify(context.Background(), raw, out, 0, nil)
+	require.NoError(t, err, "a bumped release verifies: %v", v)
+
+	// A bump on unchanged data still publishes (the operator asked for it).
+	res = publishOK(t, raw, out, day1, func(o *Options) { o.Bump = changes.LevelPatch })
+	assert.Equal(t, Published, res.Status)
+	assert.Equal(t, "1.1.1", res.Version)
+}
+
+func TestDryRunWritesNothing(t *testing.T) {
+	raw, out := rawCopy(t), filepath.Join(t.TempDir(), "output")
+	res := publishOK(t, raw, out, day1, func(o *Options) { o.DryRun = true })
+	assert.Equal(t, DryRun, res.Status)
+	assert.Equal(t, "1.0.0", res.Version)
+	vs, err := Releases(out)
+	require.NoError(t, err)
+	assert.Empty(t, vs)
+	entries, err := os.ReadDir(filepath.Join(out, ReleasesDir))
+	require.NoError(t, err)
+	assert.Empty(t, entries)
+	assert.NoFileExists(t, filepath.Join(out, ChangelogFile))
+}
+
+func TestVerifyCatchesDrift(t *testing.T) {
+	raw, out := rawCopy(t), filepath.Join(t.TempDir(), "output")
+	publishOK(t, raw, out, day1)
+	edit(t, filepath.Join(raw, "tk2023-bigtech-scores.txt"), "maatschappelijk volstrekt onwenselijk", "maatschappelijk volkomen onwenselijk")
+	v, err := Verify(context.Background(), raw, out, 0, nil)
+	require.ErrorIs(t, err, model.ErrInvalid)
+	assert.Contains(t, v.Mismatches, "csv/passages.csv: differs")
+	assert.Contains(t, v.Mismatches, "SHA256SUMS: differs")
+}
+
+func TestLock(t *testing.T) {
+	raw, out := rawCopy(t), filepath.Join(t.TempDir(), "output")
+	unlock, err := lock(context.Background(), out, 0)
+	require.NoError(t, err)
+	_, err = Publish(context.Background(), Options{RawDir: raw, OutDir: out, Date: day1})
+	require.ErrorIs(t, err, model.ErrLocked)
+	assert.Contains(t, err.Error(), "locked by another run")
+	assert.Contains(t, err.Error(), "--wait")
+
+	go func() { time.Sleep(200 * time.Millisecond); unlock() }()
+	res, err := Publish(context.Background(), Options{RawDir: raw, OutDir: out, Date: day1, Wait: time.Minute})
+	require.NoError(t, err)
+	assert.Equal(t, Published, res.Status)
+}

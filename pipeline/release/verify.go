@@ -1,0 +1,181 @@
+package release
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sort"
+
+	"github.com/standpunten/standpunten/pipeline/changes"
+	"github.com/standpunten/standpunten/pipeline/model"
+)
+
+// VerifyResult is the outcome of Verify.
+type VerifyResult struct {
+	Version    string   `json:"version"`
+	Files      int      `json:"files"`      // files compared
+	Mismatches []string `json:"mismatches"` // one line per file that differs, is missing or is extra
+}
+
+// mismatchError is returned when a release does not match its rebuild.
+type mismatchError struct{ r *VerifyResult }
+
+func (e mismatchError) Error() string {
+	return fmt.Sprintf("release v%s does not match what raw/ builds: %d of %d files differ; publish a new release (standpunten release) or restore raw/", e.r.Version, len(e.r.Mismatches), e.r.Files)
+}
+
+func (e mismatchError) Is(target error) bool { return target == model.ErrInvalid }
+
+// Verify rebuilds the latest release under out from the texts in raw (carrying ids from the
+// release before it, with the latest's version, date and notes) into a temporary folder and
+// compares every file byte for byte. A mismatch is an error that matches model.ErrInvalid; the
+// result lists the files.
+func Verify(ctx context.Context, raw, out string, maxBytes int64, log *slog.Logger) (*VerifyResult, error) {
+	vs, err := Releases(out)
+	if err != nil {
+		return nil, err
+	}
+	if len(vs) == 0 {
+		return nil, model.Classified(model.ErrConfig, fmt.Errorf("%s has no releases to verify; publish one with standpunten release", filepath.Join(out, ReleasesDir)))
+	}
+	latest, err := readInfo(out, vs[len(vs)-1])
+	if err != nil {
+		return nil, err
+	}
+	first, err := readInfo(out, vs[0])
+	if err != nil {
+		return nil, err
+	}
+	p := plan{raw: raw, maxBytes: maxBytes, first: first, version: latest.Version, date: mustDate(latest.Date), notes: latest.Notes, bump: latest.Level, log: log}
+	if len(vs) > 1 {
+		if p.prev, err = readInfo(out, vs[len(vs)-2]); err != nil {
+			return nil, err
+		}
+	} else {
+		p.first = nil // the first release was composed before it existed
+	}
+	tmp, err := os.MkdirTemp("", "standpunten-verify-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(tmp)
+	if _, err := compose(ctx, p, tmp, func(string) {}); err != nil {
+		return nil, err
+	}
+	res := &VerifyResult{Version: latest.Version, Mismatches: []string{}}
+	want, err := listFiles(latest.Dir)
+	if err != nil {
+		return nil, err
+	}
+	got, err := listFiles(tmp)
+	if err != nil {
+		return nil, err
+	}
+	names := map[string]bool{}
+	for n := range want {
+		names[n] = true
+	}
+	for n := range got {
+		names[n] = true
+	}
+	sorted := make([]string, 0, len(names))
+	for n := range names {
+		sorted = append(sorted, n)
+	}
+	sort.Strings(sorted)
+	for _, n := range sorted {
+		res.Files++
+		w, inRelease := want[n]
+		g, inBuild := got[n]
+		switch {
+		case !inBuild:
+			res.Mismatches = append(res.Mismatches, n+": in the release, not in the rebuild")
+		case !inRelease:
+			res.Mismatches = append(res.Mismatches, n+": in the rebuild, missing from the release")
+		default:
+			a, err := os.ReadFile(w)
+			if err != nil {
+				return nil, err
+			}
+			b, err := os.ReadFile(g)
+			if err != nil {
+				return nil, err
+			}
+			if !bytes.Equal(a, b) {
+				res.Mismatches = append(res.Mismatches, n+": differs")
+			}
+		}
+	}
+	if len(res.Mismatches) > 0 {
+		return res, mismatchError{res}
+	}
+	return res, nil
+}
+
+// listFiles maps the slash-separated relative path of every file below dir to its path.
+func listFiles(dir string) (map[string]string, error) {
+	out := map[string]string{}
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, path)
+		out[filepath.ToSlash(rel)] = path
+		return nil
+	})
+	return out, err
+}
+
+// Diff compares two folders, each a release or a build, and returns the changes from old to new.
+func Diff(oldDir, newDir string) (*changes.Changes, error) {
+	load := func(dir string) (*changes.Snapshot, error) {
+		if _, err := os.Stat(dir); err != nil {
+			return nil, model.Classified(model.ErrConfig, fmt.Errorf("diff: %w", err))
+		}
+		set, err := changes.SchemasOf(dir)
+		if err != nil {
+			return nil, err
+		}
+		return changes.Load(dir, set)
+	}
+	a, err := load(oldDir)
+	if err != nil {
+		return nil, err
+	}
+	b, err := load(newDir)
+	if err != nil {
+		return nil, err
+	}
+	ch := changes.Compare(a, b)
+	for _, x := range []struct {
+		dir string
+		to  *string
+	}{{oldDir, &ch.Previous}, {newDir, &ch.Version}} {
+		if v, err := readVersionOf(x.dir); err == nil {
+			*x.to = v
+		}
+	}
+	return ch, nil
+}
+
+// readVersionOf is the version a release folder's changes.json states.
+func readVersionOf(dir string) (string, error) {
+	b, err := os.ReadFile(filepath.Join(dir, ChangesFile))
+	if err != nil {
+		return "", err
+	}
+	var c struct{ Version string }
+	if err := json.Unmarshal(b, &c); err != nil {
+		return "", err
+	}
+	if c.Version == "" {
+		return "", errors.New("no version")
+	}
+	return c.Version, nil
+}
