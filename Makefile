@@ -1,9 +1,10 @@
-# standpunten: build the dataset from raw/ and test it. Needs only Go.
+# standpunten: build the dataset from raw/, publish releases and test them. Needs only Go for
+# build, release and the unit tests; the conformance suite installs Node and Debian packages itself.
 GO ?= go
 OUT ?= output/build
 FUZZTIME ?= 30s
 
-.PHONY: build run test lint tidy-check fuzz bench update-golden
+.PHONY: build run release verify test unit lint tidy-check conformance shacl-tools fuzz bench update-golden
 
 build: ## compile the command into ./standpunten
 	$(GO) build -o standpunten ./cmd/standpunten
@@ -11,7 +12,15 @@ build: ## compile the command into ./standpunten
 run: ## build every table from raw/ into $(OUT)
 	$(GO) run ./cmd/standpunten build --raw raw --out $(OUT)
 
-test: lint tidy-check ## vet, format check, tidy check and every test (race detector, shuffled)
+release: ## publish a new release under output/releases when raw/ changed (NOTES="..." for the notes)
+	$(GO) run ./cmd/standpunten release --raw raw --out output $(if $(NOTES),--notes "$(NOTES)")
+
+verify: ## the latest committed release must be exactly what raw/ builds
+	$(GO) run ./cmd/standpunten verify --raw raw --out output
+
+test: lint tidy-check unit verify conformance ## everything CI runs
+
+unit: shacl-tools ## every Go test (race detector, shuffled order)
 	$(GO) test -race -shuffle=on -count=1 ./...
 
 lint: ## gofmt and go vet must be clean
@@ -26,6 +35,20 @@ tidy-check: ## go.mod and go.sum must be tidy
 	  cp /tmp/standpunten.go.mod.bak go.mod; cp /tmp/standpunten.go.sum.bak go.sum; \
 	  echo "go.mod/go.sum are not tidy: run 'go mod tidy' and commit"; exit 1; fi
 
+shacl-tools: ## the SHACL validator the DCAT tests use (skipped without npm, unless CI requires it)
+	@if command -v npm >/dev/null 2>&1; then \
+	  if [ ! -d tools/shacl/node_modules ] || [ tools/shacl/package-lock.json -nt tools/shacl/node_modules ]; then \
+	    npm ci --prefix tools/shacl --no-audit --no-fund --loglevel=error && touch tools/shacl/node_modules; fi; \
+	elif [ "$$STANDPUNTEN_CONFORMANCE" = require ]; then echo "npm is needed for the SHACL tests"; exit 1; \
+	else echo "npm not found: the DCAT SHACL tests will skip"; fi
+
+conformance: ## read every release and a fresh build with DuckDB, pandas, csvkit, SHACL, parquet-go
+	rm -rf output/.conformance-build
+	$(GO) run ./cmd/standpunten build --raw raw --out output/.conformance-build
+	bash conformance/run.sh output/releases/v*/ output/.conformance-build; status=$$?; \
+	rm -rf output/.conformance-build; exit $$status
+	bash conformance/break_test.sh
+
 fuzz: ## run every fuzz target for $(FUZZTIME)
 	for t in FuzzPartySummaries FuzzScoreOverview FuzzProgrammeChapter FuzzPledgeDocument; do \
 	  $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) ./pipeline/extract/ || exit 1; done
@@ -36,3 +59,5 @@ bench: ## benchmarks with memory statistics
 
 update-golden: ## regenerate the golden files (then read the diff!)
 	$(GO) test ./pipeline/build/ -run TestGolden -update
+	$(GO) test ./pipeline/changes/ ./pipeline/codebook/ ./pipeline/metadata/ -update
+	$(GO) test ./cmd/standpunten/ -run TestBadInput -update

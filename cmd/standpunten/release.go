@@ -141,17 +141,27 @@ func runRelease(ctx context.Context, o releaseOptions, stdout, stderr io.Writer)
 	case release.UpToDate:
 		fmt.Fprintf(stdout, "up to date: v%s\n", res.Version)
 	case release.DryRun:
-		fmt.Fprintf(stdout, "dry run: would publish v%s (%s)\n", res.Version, res.Level)
+		fmt.Fprintf(stdout, "dry run: would publish v%s (%s)\n", res.Version, levelText(res))
 	default:
-		fmt.Fprintf(stdout, "published v%s (%s) in %s\n", res.Version, res.Level, res.Path)
+		fmt.Fprintf(stdout, "published v%s (%s) in %s\n", res.Version, levelText(res), res.Path)
 	}
-	for _, r := range res.Reasons {
-		fmt.Fprintf(stdout, "  - %s\n", r)
+	if res.Previous != "" {
+		for _, r := range res.Reasons {
+			fmt.Fprintf(stdout, "  - %s\n", r)
+		}
 	}
 	if res.Status == release.DryRun {
 		fmt.Fprintf(stdout, "\n%s", res.Changes.Markdown())
 	}
 	return nil
+}
+
+// levelText is the version level, or "first release" where there is nothing to compare with.
+func levelText(res *release.Result) string {
+	if res.Previous == "" && res.Status != release.UpToDate {
+		return "first release"
+	}
+	return res.Level.String()
 }
 
 func encodeJSON(w io.Writer, v any) error {
