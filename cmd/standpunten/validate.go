@@ -36,7 +36,7 @@ func validateCommand(stdout, stderr io.Writer, runErr *error) *cli.Command {
 		Description: "Reads every table in Parquet, CSV and JSON, checks rows against schemas/ and the dataset rules,\n" +
 			"checks that the three copies agree, that accounting.json covers every raw byte and, in a release,\n" +
 			"SHA256SUMS and the sizes, hashes and row counts in datapackage.json. Prints the report (--json: as\n" +
-			"one JSON object on stdout); exits 0 when no check failed with severity error, 3 otherwise.\n\n" + exitCodeHelp,
+			"one JSON object on stdout) and a summary on stderr; exits 0 when no check failed with severity error, 3 otherwise.\n\n" + exitCodeHelp,
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "json", Usage: "print the validation report as one JSON object on stdout"},
 		},
@@ -86,13 +86,12 @@ func runValidate(ctx context.Context, o validateOptions, stdout, stderr io.Write
 		if err := enc.Encode(r); err != nil {
 			return err
 		}
-	} else {
-		state := "valid"
-		if !r.Valid {
-			state = "NOT valid"
-		}
-		fmt.Fprintf(stdout, "%s: %s: %d checks, %d errors, %d warnings\n", o.Dir, state, r.ChecksRun, r.Failed[validate.Error], r.Failed[validate.Warning])
 	}
+	state := "valid"
+	if !r.Valid {
+		state = "NOT valid"
+	}
+	fmt.Fprintf(stderr, "%s: %s: %d checks, %d errors, %d warnings\n", o.Dir, state, r.ChecksRun, r.Failed[validate.Error], r.Failed[validate.Warning])
 	if !r.Valid {
 		return invalidFolder{dir: o.Dir, r: r}
 	}
