@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"syscall"
 	"unicode"
 	"unicode/utf8"
 
@@ -41,13 +43,12 @@ func Read(src registry.Source, maxBytes int64) (*Text, error) {
 	fail := func(line, col int, msg, hint string) error {
 		return model.Classified(model.ErrInput, &model.SourceError{File: src.Path, Line: line, Col: col, Msg: msg, Hint: hint})
 	}
+	cannotRead := func(err error) error {
+		return fail(0, 0, fmt.Sprintf("cannot read document %q: %v", src.ID, unwrapPathErr(err)), readHint(err))
+	}
 	f, err := os.Open(src.Path)
 	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return nil, fail(0, 0, fmt.Sprintf("cannot read document %q: %v", src.ID, err), "add the file to the raw folder or correct `file` in sources.toml")
+		return nil, cannotRead(err)
 	}
 	defer f.Close()
 	if maxBytes <= 0 {
@@ -55,7 +56,7 @@ func Read(src registry.Source, maxBytes int64) (*Text, error) {
 	}
 	raw, err := io.ReadAll(io.LimitReader(f, maxBytes+1))
 	if err != nil {
-		return nil, fail(0, 0, fmt.Sprintf("cannot read: %v", err), "check the file's permissions")
+		return nil, cannotRead(err)
 	}
 	if int64(len(raw)) > maxBytes {
 		return nil, fail(0, 0, fmt.Sprintf("file is larger than the limit of %d bytes", maxBytes), "split the text or raise the limit with --max-bytes")
@@ -86,6 +87,30 @@ func Read(src registry.Source, maxBytes int64) (*Text, error) {
 		t.S = s
 	}
 	return t, nil
+}
+
+// readHint says what to do about a file that cannot be opened or read, by the cause: a missing file
+// is added or its entry corrected, an unreadable one gets its permissions fixed.
+func readHint(err error) string {
+	switch {
+	case errors.Is(err, fs.ErrNotExist), errors.Is(err, syscall.ENOTDIR):
+		return "add the file to the raw folder or correct `file` in sources.toml"
+	case errors.Is(err, fs.ErrPermission):
+		return "make the file readable: fix its permissions for the user who runs the build, e.g. chmod a+r"
+	case errors.Is(err, syscall.EISDIR):
+		return "point `file` in sources.toml at a text file, not a folder"
+	default:
+		return "check that `file` in sources.toml names a readable text file"
+	}
+}
+
+// unwrapPathErr drops the operation and path of an *fs.PathError: the message names the file already.
+func unwrapPathErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 func (t *Text) decode1252() {

@@ -3,9 +3,11 @@ package extract
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"unicode"
 
@@ -206,12 +208,53 @@ func TestReadRejects(t *testing.T) {
 		{"binary", write("bin.txt", []byte("ab\ncd\x00ef")), "utf-8", 0, "bin.txt:2:3: NUL byte at offset 5"},
 		{"latin1 undeclared", write("l1.txt", []byte("caf\xe9\n")), "utf-8", 0, `l1.txt:1:4: byte 0xE9 at offset 3 is not UTF-8 (convert the file to UTF-8, or declare its encoding in sources.toml (encoding = "windows-1252"))`},
 		{"too large", write("big.txt", []byte(strings.Repeat("a", 100))), "utf-8", 10, "big.txt: file is larger than the limit of 10 bytes"},
+		{"folder", dir, "utf-8", 0, `: cannot read document "doc": is a directory (point ` + "`file`" + ` in sources.toml at a text file, not a folder)`},
+		{"under a file", filepath.Join(write("plain.txt", []byte("x\n")), "a.txt"), "utf-8", 0, `plain.txt/a.txt: cannot read document "doc": not a directory (add the file`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Read(registry.Source{ID: "doc", Path: tc.path, Encoding: tc.enc}, tc.max)
 			require.Error(t, err)
 			assert.True(t, errors.Is(err, model.ErrInput))
 			assert.Contains(t, err.Error(), tc.want)
+		})
+	}
+}
+
+// TestReadUnreadable checks that a file without read permission is told apart from a missing one. As
+// root (or on a file system without modes) chmod 000 does not stop reads; TestReadHint covers the
+// mapping there.
+func TestReadUnreadable(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "locked.txt")
+	require.NoError(t, os.WriteFile(p, []byte("Volt wil.\n"), 0o644))
+	require.NoError(t, os.Chmod(p, 0))
+	t.Cleanup(func() { _ = os.Chmod(p, 0o644) })
+	if f, err := os.Open(p); err == nil {
+		f.Close()
+		t.Skipf("%s is still readable after chmod 000 (uid %d): run as an unprivileged user to test this", p, os.Geteuid())
+	}
+	_, err := Read(registry.Source{ID: "doc", Path: p, Encoding: "utf-8"}, 0)
+	require.Error(t, err)
+	assert.True(t, errors.Is(err, model.ErrInput))
+	assert.Equal(t, p+`: cannot read document "doc": permission denied (make the file readable: fix its permissions for the user who runs the build, e.g. chmod a+r)`, err.Error())
+	assert.NotContains(t, err.Error(), "add the file", "an unreadable file is there: the missing-file hint would mislead")
+}
+
+func TestReadHint(t *testing.T) {
+	pathErr := func(op string, err error) error { return &fs.PathError{Op: op, Path: "raw/a.txt", Err: err} }
+	for _, tc := range []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"missing", pathErr("open", syscall.ENOENT), "add the file to the raw folder"},
+		{"parent is a file", pathErr("open", syscall.ENOTDIR), "add the file to the raw folder"},
+		{"permission denied", pathErr("open", syscall.EACCES), "make the file readable"},
+		{"not permitted", pathErr("open", syscall.EPERM), "make the file readable"},
+		{"folder", pathErr("read", syscall.EISDIR), "not a folder"},
+		{"other", pathErr("read", syscall.EIO), "names a readable text file"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.Contains(t, readHint(tc.err), tc.want)
 		})
 	}
 }

@@ -7,8 +7,10 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/BurntSushi/toml"
 
@@ -143,6 +145,71 @@ func findValue(text, key, value string, n int) (int, int) {
 	return 0, 0
 }
 
+// findAlias finds alias as a quoted string in the aliases array of the party-th (0-based) [[party]]
+// table, for error positions; the column counts characters. It falls back to that table's aliases
+// key, then its header, and returns 0, 0 when the table is not found.
+func findAlias(text string, party int, alias string) (int, int) {
+	quoted := []string{strconv.Quote(alias), "'" + alias + "'"}
+	block, inArray := -1, false
+	keyLine, keyCol, headLine := 0, 0, 0
+	for i, line := range strings.Split(text, "\n") {
+		t := strings.TrimLeft(line, " \t")
+		indent := len(line) - len(t)
+		if strings.HasPrefix(t, "[") {
+			if block == party {
+				break // the next table starts
+			}
+			if isPartyHeader(t) {
+				block++
+				if block == party {
+					headLine = i + 1
+				}
+			}
+			continue
+		}
+		if block != party {
+			continue
+		}
+		from := 0
+		if !inArray {
+			if !strings.HasPrefix(t, "aliases") || !strings.HasPrefix(strings.TrimLeft(t[len("aliases"):], " \t"), "=") {
+				continue
+			}
+			keyLine, keyCol = i+1, indent+1
+			inArray = true
+			from = indent + strings.Index(t, "=") + 1
+		}
+		rest := line[from:]
+		if k := strings.Index(rest, "#"); k >= 0 {
+			rest = rest[:k] // a comment; aliases with # are rare enough to miss here
+		}
+		for _, q := range quoted {
+			if k := strings.Index(rest, q); k >= 0 {
+				return i + 1, 1 + utf8.RuneCountInString(line[:from+k])
+			}
+		}
+		if strings.Contains(rest, "]") {
+			inArray = false
+		}
+	}
+	if keyLine > 0 {
+		return keyLine, keyCol
+	}
+	if headLine > 0 {
+		return headLine, 1
+	}
+	return 0, 0
+}
+
+// isPartyHeader reports whether a line (without its indentation) is the header of a [[party]] table.
+func isPartyHeader(t string) bool {
+	if k := strings.Index(t, "#"); k >= 0 {
+		t = t[:k]
+	}
+	t = strings.NewReplacer(" ", "", "\t", "", "\r", "").Replace(t)
+	return t == "[[party]]"
+}
+
 func (r *Registry) loadParties() error {
 	path := filepath.Join(r.Dir, PartiesFile)
 	var f struct {
@@ -159,7 +226,7 @@ func (r *Registry) loadParties() error {
 	text, _ := os.ReadFile(path)
 	seen := map[string]bool{}
 	aliasOwner := map[string]string{}
-	for _, p := range f.Party {
+	for i, p := range f.Party {
 		if !slugRE.MatchString(p.ID) {
 			l, c := findValue(string(text), "id", p.ID, 1)
 			return &model.SourceError{File: path, Line: l, Col: c, Msg: fmt.Sprintf("party id %q is not a lower-case slug", p.ID), Hint: "use letters, digits and single hyphens"}
@@ -175,7 +242,9 @@ func (r *Registry) loadParties() error {
 		}
 		for _, a := range p.Aliases {
 			if o, ok := aliasOwner[a]; ok && o != p.ID {
-				return &model.SourceError{File: path, Msg: fmt.Sprintf("alias %q belongs to both %q and %q", a, o, p.ID), Hint: "an alias must name one party"}
+				l, c := findAlias(string(text), i, a)
+				return &model.SourceError{File: path, Line: l, Col: c, Msg: fmt.Sprintf("alias %q belongs to both %q and %q", a, o, p.ID),
+					Hint: "an alias must name one party: keep it in the aliases of only one of them"}
 			}
 			aliasOwner[a] = p.ID
 		}
@@ -209,7 +278,8 @@ func (r *Registry) loadElections() error {
 		if seen[e.ID] {
 			text, _ := os.ReadFile(path)
 			l, c := findValue(string(text), "id", e.ID, 2)
-			return &model.SourceError{File: path, Line: l, Col: c, Msg: fmt.Sprintf("duplicate election id %q", e.ID)}
+			return &model.SourceError{File: path, Line: l, Col: c, Msg: fmt.Sprintf("duplicate election id %q", e.ID),
+				Hint: "give every election its own id, or remove the second entry if it repeats the first"}
 		}
 		seen[e.ID] = true
 		r.Elections = append(r.Elections, model.Election{ID: e.ID, Name: e.Name,

@@ -75,6 +75,8 @@ func TestLoadRejects(t *testing.T) {
 		{"unknown election", strings.Replace(good, `"TK2023"`, `"TK2027"`, 1), nil, `sources.toml:6:1: unknown election "TK2027"`},
 		{"missing key", strings.Replace(good, "topic = \"x\"\n", "", 1), nil, `sources.toml:2:1: document "a" has no topic`},
 		{"bad encoding", good + "encoding = \"latin-9\"\n", nil, `sources.toml:9:1: unknown encoding "latin-9"`},
+		{"shared alias", good, writeFile(t, "parties.toml", parties+sharedVolt), `parties.toml:11:27: alias "Volt" belongs to both "volt" and "volt-europa" (an alias must name one party: keep it in the aliases of only one of them)`},
+		{"duplicate election id", good, writeFile(t, "elections.toml", elections+"\n"+elections), `elections.toml:7:1: duplicate election id "TK2023" (give every election its own id`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := setup(t, tc.sources)
@@ -85,6 +87,67 @@ func TestLoadRejects(t *testing.T) {
 			require.Error(t, err)
 			assert.True(t, errors.Is(err, model.ErrConfig))
 			assert.Contains(t, err.Error(), tc.want)
+		})
+	}
+}
+
+const sharedVolt = `
+[[party]]
+id = "volt-europa"
+abbreviation = "VE"
+name = "Volt Europa"
+aliases = ["Volt Europa", "Volt"]
+`
+
+// writeFile returns a prepare step that replaces one registry file of the case's raw folder.
+func writeFile(t *testing.T, name, body string) func(dir string) {
+	return func(dir string) {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644))
+	}
+}
+
+func TestFindAlias(t *testing.T) {
+	const text = `# aliases = ["Volt"] in a comment is not an entry
+[[party]]
+id = "volt"
+name = "Volt"
+aliases = ["Volt", "Volt Nederland"]
+
+[[ party ]] # Europe
+id = "volt-europa"
+name = "Volt"
+aliases = [
+  "Volt Europa",  # "Volt" in a comment
+  'Volt',
+]
+
+[[party]]
+id = "éé"
+aliases = ["Één", "Volt"]
+
+[[party]]
+id = "x"
+  aliases = ["Y"]
+
+[[party]]
+id = "z"
+`
+	for _, tc := range []struct {
+		name         string
+		party        int
+		alias        string
+		line, column int
+	}{
+		{"first table, inline array", 0, "Volt", 5, 12},
+		{"multi-line array, literal string, comment skipped", 1, "Volt", 12, 3},
+		{"column counts characters", 2, "Volt", 17, 19},
+		{"not in the array: the aliases key", 3, "Volt", 21, 3},
+		{"no aliases key: the table header", 4, "Volt", 23, 1},
+		{"no such table", 5, "Volt", 0, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			l, c := findAlias(text, tc.party, tc.alias)
+			assert.Equal(t, []int{tc.line, tc.column}, []int{l, c})
 		})
 	}
 }
