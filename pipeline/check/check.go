@@ -3,12 +3,9 @@ package check
 import (
 	"bufio"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -24,7 +21,7 @@ import (
 
 // Checksum and metadata files a release folder may hold.
 const (
-	SumsFile        = "SHA256SUMS"
+	SumsFile        = publish.SumsFile
 	DataPackageFile = "datapackage.json"
 	AccountingFile  = "accounting.json"
 )
@@ -303,20 +300,6 @@ func (f *folder) accounting() {
 	}
 }
 
-func fileSHA256(path string) (string, int64, error) {
-	fh, err := os.Open(path)
-	if err != nil {
-		return "", 0, err
-	}
-	defer fh.Close()
-	h := sha256.New()
-	n, err := io.Copy(h, fh)
-	if err != nil {
-		return "", 0, err
-	}
-	return hex.EncodeToString(h.Sum(nil)), n, nil
-}
-
 // checksums checks SHA256SUMS, where the folder has one: every line's file matches, and every
 // file in the folder is listed.
 func (f *folder) checksums() error {
@@ -339,7 +322,7 @@ func (f *folder) checksums() error {
 			continue
 		}
 		listed[name] = true
-		got, _, err := fileSHA256(filepath.Join(f.dir, filepath.FromSlash(name)))
+		got, _, err := publish.FileSHA256(filepath.Join(f.dir, filepath.FromSlash(name)))
 		switch {
 		case err != nil:
 			f.fail("file.sha256sums", "", src, fmt.Sprintf("%s: %v", name, err))
@@ -389,7 +372,7 @@ func (f *folder) dataPackage() error {
 	}
 	for _, r := range dp.Resources {
 		src := DataPackageFile + " " + r.Name
-		sum, n, err := fileSHA256(filepath.Join(f.dir, filepath.FromSlash(r.Path)))
+		sum, n, err := publish.FileSHA256(filepath.Join(f.dir, filepath.FromSlash(r.Path)))
 		if err != nil {
 			f.fail("file.datapackage", "", src, fmt.Sprintf("resource path %s: %v", r.Path, err))
 			continue

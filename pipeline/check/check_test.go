@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -222,22 +221,9 @@ func TestCorruptions(t *testing.T) {
 // writeSums writes a SHA256SUMS over every file of dir, as a release has.
 func writeSums(t *testing.T, dir string) {
 	t.Helper()
-	var lines []string
-	require.NoError(t, filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		sum := sha256.Sum256(b)
-		lines = append(lines, hex.EncodeToString(sum[:])+"  "+filepath.ToSlash(rel))
-		return nil
-	}))
-	sort.Strings(lines)
-	require.NoError(t, os.WriteFile(filepath.Join(dir, SumsFile), []byte(strings.Join(lines, "\n")+"\n"), 0o644))
+	b, err := publish.SHA256Sums(dir)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, SumsFile), b, 0o644))
 }
 
 func TestChecksums(t *testing.T) {

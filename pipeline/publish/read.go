@@ -37,14 +37,9 @@ func ReadParquet(path string, t *schemas.Table) ([][]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := os.Open(path)
+	pf, err := openParquet(path)
 	if err != nil {
-		return nil, fmt.Errorf("publish: read %s: %w", path, err)
-	}
-	defer f.Close()
-	pf, err := file.NewParquetReader(f)
-	if err != nil {
-		return nil, srcErr(path, 0, 0, "not a readable Parquet file: %v", err)
+		return nil, err
 	}
 	defer pf.Close()
 	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: DefaultBatchRows}, memory.DefaultAllocator)
@@ -244,14 +239,9 @@ func (c *lineCounter) at(off int64) int {
 // ParquetMetadata returns the key-value metadata of a Parquet file (KeyDataset,
 // KeySchemaVersion, KeyTable and the Arrow schema the writer stores).
 func ParquetMetadata(path string) (map[string]string, error) {
-	f, err := os.Open(path)
+	pf, err := openParquet(path)
 	if err != nil {
-		return nil, fmt.Errorf("publish: read %s: %w", path, err)
-	}
-	defer f.Close()
-	pf, err := file.NewParquetReader(f)
-	if err != nil {
-		return nil, srcErr(path, 0, 0, "not a readable Parquet file: %v", err)
+		return nil, err
 	}
 	defer pf.Close()
 	kv := map[string]string{}
@@ -260,4 +250,18 @@ func ParquetMetadata(path string) (map[string]string, error) {
 		kv[k] = md.Values()[i]
 	}
 	return kv, nil
+}
+
+// openParquet opens a Parquet file; closing the reader closes the file.
+func openParquet(path string) (*file.Reader, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("publish: read %s: %w", path, err)
+	}
+	pf, err := file.NewParquetReader(f)
+	if err != nil {
+		f.Close()
+		return nil, srcErr(path, 0, 0, "not a readable Parquet file: %v", err)
+	}
+	return pf, nil
 }

@@ -2,12 +2,9 @@ package release
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"log/slog"
 	"os"
@@ -35,7 +32,7 @@ const (
 	CodebookFile    = "CODEBOOK.md"
 	DataPackageFile = "datapackage.json"
 	DCATFile        = "dcat.jsonld"
-	SumsFile        = "SHA256SUMS"
+	SumsFile        = publish.SumsFile
 	ChangelogFile   = "CHANGELOG.md"
 	LatestLink      = "latest"
 	ReleasesDir     = "releases"
@@ -308,7 +305,7 @@ func compose(ctx context.Context, p plan, dir string, crash func(string)) (*comp
 			return nil, fmt.Errorf("release: %w", err)
 		}
 	}
-	sums, err := sha256Sums(dir)
+	sums, err := publish.SHA256Sums(dir)
 	if err != nil {
 		return nil, err
 	}
@@ -357,7 +354,7 @@ func tableFiles(dir string, set schemas.Set, snap *changes.Snapshot) ([]metadata
 		}
 		for _, f := range publish.Formats {
 			path := publish.Path(dir, f, name)
-			sum, n, err := fileSHA256(path)
+			sum, n, err := publish.FileSHA256(path)
 			if err != nil {
 				return nil, fmt.Errorf("release: %w", err)
 			}
@@ -379,45 +376,4 @@ func sources(snap *changes.Snapshot) ([]metadata.Source, error) {
 		out = append(out, metadata.Source{ID: d.ID, Title: d.Title, Path: d.RawPath, SHA256: d.RawSHA256, URL: d.SourceURL, Publisher: d.Publisher, Bytes: d.RawBytes})
 	}
 	return out, nil
-}
-
-func fileSHA256(path string) (string, int64, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", 0, err
-	}
-	defer f.Close()
-	h := sha256.New()
-	n, err := io.Copy(h, f)
-	if err != nil {
-		return "", 0, err
-	}
-	return hex.EncodeToString(h.Sum(nil)), n, nil
-}
-
-// sha256Sums renders SHA256SUMS over every file below dir, sorted by path, in the format
-// `sha256sum -c` reads.
-func sha256Sums(dir string) ([]byte, error) {
-	var lines []string
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, path)
-		rel = filepath.ToSlash(rel)
-		if rel == SumsFile {
-			return nil
-		}
-		sum, _, err := fileSHA256(path)
-		if err != nil {
-			return err
-		}
-		lines = append(lines, sum+"  "+rel)
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("release: %w", err)
-	}
-	sort.Slice(lines, func(i, j int) bool { return lines[i][66:] < lines[j][66:] })
-	return []byte(strings.Join(lines, "\n") + "\n"), nil
 }

@@ -1,0 +1,66 @@
+package publish
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// SumsFile is the checksum file of a release folder, in the format `sha256sum -c` reads.
+const SumsFile = "SHA256SUMS"
+
+// FileSHA256 returns the lower-case hex SHA-256 of a file and its size.
+func FileSHA256(path string) (string, int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", 0, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	if err != nil {
+		return "", 0, fmt.Errorf("publish: read %s: %w", path, err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), n, nil
+}
+
+// SHA256Sums renders the SHA256SUMS of every file below dir except SHA256SUMS itself: one line
+// `<hex>  <slash-separated path>` per file, sorted by path.
+func SHA256Sums(dir string) ([]byte, error) {
+	type entry struct{ path, sum string }
+	var entries []entry
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, err := filepath.Rel(dir, path)
+		if err != nil {
+			return err
+		}
+		rel = filepath.ToSlash(rel)
+		if rel == SumsFile {
+			return nil
+		}
+		sum, _, err := FileSHA256(path)
+		if err != nil {
+			return err
+		}
+		entries = append(entries, entry{rel, sum})
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("publish: checksums of %s: %w", dir, err)
+	}
+	sort.Slice(entries, func(i, j int) bool { return entries[i].path < entries[j].path })
+	var b strings.Builder
+	for _, e := range entries {
+		b.WriteString(e.sum + "  " + e.path + "\n")
+	}
+	return []byte(b.String()), nil
+}
