@@ -260,3 +260,14 @@ func TestBadInputWritesNothing(t *testing.T) {
 	parent, _ := os.ReadDir(filepath.Dir(out))
 	assert.Len(t, parent, 1, "no staging folder is left behind")
 }
+
+// BenchmarkBuild builds every table of the real corpus into a fresh folder.
+func BenchmarkBuild(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		out := filepath.Join(b.TempDir(), "out")
+		if _, err := Run(context.Background(), Options{RawDir: rawDir, OutDir: out}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -612,3 +612,30 @@ func TestLoadBuilds(t *testing.T) {
 	assert.Len(t, first.Contents.Documents, len(snaps[0].Tables["documents"]))
 	assert.Equal(t, len(snaps[0].Tables["passages"]), first.Contents.Rows["passages"])
 }
+
+// BenchmarkCompare diffs two loads of the real build, one passage changed.
+func BenchmarkCompare(b *testing.B) {
+	out := filepath.Join(b.TempDir(), "out")
+	if _, err := build.Run(context.Background(), build.Options{RawDir: "../../raw", OutDir: out}); err != nil {
+		b.Fatal(err)
+	}
+	set, err := schemas.Load()
+	if err != nil {
+		b.Fatal(err)
+	}
+	old, err := Load(out, set)
+	if err != nil {
+		b.Fatal(err)
+	}
+	next, err := Load(out, set)
+	if err != nil {
+		b.Fatal(err)
+	}
+	next.Tables["passages"][0][8] = next.Tables["passages"][0][8].(string) + " (gewijzigd)"
+	b.ReportAllocs()
+	for b.Loop() {
+		if c := Compare(old, next); c.Level != LevelPatch {
+			b.Fatalf("level %s", c.Level)
+		}
+	}
+}

@@ -28,7 +28,7 @@ var (
 )
 
 // good builds the real dataset once per test binary; tests work on copies of it.
-func good(t *testing.T) string {
+func good(t testing.TB) string {
 	t.Helper()
 	goodOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "standpunten-check-")
@@ -267,4 +267,18 @@ func TestDataPackageHashes(t *testing.T) {
 		got = append(got, f.Rule)
 	}
 	assert.ElementsMatch(t, []string{"file.datapackage_bytes", "file.datapackage_hash", "file.datapackage_rows"}, got)
+}
+
+// BenchmarkFolder validates the real build from its files: three readers, every check.
+func BenchmarkFolder(b *testing.B) {
+	dir := good(b)
+	s, err := schemas.Load()
+	require.NoError(b, err)
+	b.ReportAllocs()
+	for b.Loop() {
+		r, err := Folder(context.Background(), dir, s)
+		if err != nil || !r.Valid {
+			b.Fatalf("valid %v, %v", r.Valid, err)
+		}
+	}
 }

@@ -1,6 +1,8 @@
 package normalize
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -76,5 +78,29 @@ func TestSimilarity(t *testing.T) {
 		{"één", "een", 1 - 2.0/3},
 	} {
 		assert.InDelta(t, c.want, Similarity(c.a, c.b), 1e-9, "%q %q", c.a, c.b)
+	}
+}
+
+// BenchmarkCarryIDs carries the ids of a document of 400 passages in 20 groups, a tenth of them
+// corrected, so that the near-match pass has work to do.
+func BenchmarkCarryIDs(b *testing.B) {
+	var prev []model.Passage
+	for i := range 400 {
+		text := fmt.Sprintf("Partij %d wil dat de overheid open standaarden gebruikt en data van burgers beschermt, punt %d.", i%20, i)
+		prev = append(prev, passage(fmt.Sprintf("old-%03d", i), fmt.Sprintf("p%d", i%20), model.KindTheme, "", text, ""))
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		next := make([]model.Passage, len(prev))
+		copy(next, prev)
+		for i := range next {
+			next[i].ID = fmt.Sprintf("new-%03d", i)
+			if i%10 == 0 {
+				next[i].Text = strings.Replace(next[i].Text, "beschermt", "beschermd", 1)
+			}
+		}
+		if n := CarryIDs(prev, next); n != len(prev) {
+			b.Fatalf("carried %d of %d ids", n, len(prev))
+		}
 	}
 }
