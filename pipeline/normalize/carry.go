@@ -20,8 +20,10 @@ const MinSimilarity = 0.8
 //     over, and a text at least MinSimilarity alike, takes its id; the most alike pairs first,
 //     ties in source order.
 //
-// Every other passage keeps its content-derived id, and parent ids are rewritten to follow the
-// ids they named. prev and next must be of the same document.
+// Every other passage keeps its content-derived id, unless a carried id already is that id (the
+// text was the old text of a passage that changed since and kept its id): then it gets the id of
+// the next free occurrence number. Parent ids are rewritten to follow the ids they named. prev
+// and next must be of the same document.
 func CarryIDs(prev, next []model.Passage) int {
 	taken := make([]bool, len(prev))
 	newID := make([]string, len(next)) // "" = not matched
@@ -82,15 +84,36 @@ func CarryIDs(prev, next []model.Passage) int {
 		}
 	}
 
-	renamed := map[string]string{}
+	// Final ids: carried ones first; a passage that kept its content id gets a fresh one when a
+	// carried id already is that id (its text was once the text of a passage that has since
+	// changed and kept the id), so that keys stay unique.
+	renamed := map[string]string{} // content id → final id, for the ids that change
+	used := map[string]bool{}
+	original := map[string]bool{}
 	carried := 0
 	for j := range next {
+		original[next[j].ID] = true
 		if newID[j] != "" {
 			carried++
-			if newID[j] != next[j].ID {
-				renamed[next[j].ID] = newID[j]
-				next[j].ID = newID[j]
+			used[newID[j]] = true
+		}
+	}
+	for j := range next {
+		if newID[j] != "" {
+			continue
+		}
+		id := next[j].ID
+		for k := 1; used[id]; k++ {
+			if cand := PassageID(next[j].DocumentID, party(&next[j]), next[j].Kind, next[j].Text, k); !original[cand] {
+				id = cand
 			}
+		}
+		newID[j], used[id] = id, true
+	}
+	for j := range next {
+		if newID[j] != next[j].ID {
+			renamed[next[j].ID] = newID[j]
+			next[j].ID = newID[j]
 		}
 	}
 	for j := range next {

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/standpunten/standpunten/pipeline/model"
 )
@@ -103,4 +104,24 @@ func BenchmarkCarryIDs(b *testing.B) {
 			b.Fatalf("carried %d of %d ids", n, len(prev))
 		}
 	}
+}
+
+// TestCarryIDsNoCollision: v1 has text T; v2 corrects T into T′, which keeps T's id; v3 adds T
+// back beside T′. T′ keeps the id by exact match, and the re-added T must not take it too.
+func TestCarryIDsNoCollision(t *testing.T) {
+	const tText, tPrime = "Wij willen open standaarden voor de overheid.", "Wij willen open standaarden voor de hele overheid."
+	hT := PassageID("d", "volt", model.KindTheme, tText, 0)
+	hPrime := PassageID("d", "volt", model.KindTheme, tPrime, 0)
+	mk := func(text, id string) model.Passage {
+		p := passage(id, "volt", model.KindTheme, "", text, "")
+		return p
+	}
+	v2 := []model.Passage{mk(tPrime, hT)} // as released: T′ under T's id
+	quote := passage(PassageID("d", "volt", model.KindQuote, "Citaat.", 0), "volt", model.KindQuote, "", "Citaat.", hT)
+	v3 := []model.Passage{mk(tPrime, hPrime), mk(tText, hT), quote} // as built: content ids; the quote is under the re-added T
+	require.Equal(t, 1, CarryIDs(v2, v3))
+	assert.Equal(t, hT, v3[0].ID, "T′ keeps its id")
+	assert.NotEqual(t, hT, v3[1].ID, "the re-added T gets another id")
+	assert.Equal(t, PassageID("d", "volt", model.KindTheme, tText, 1), v3[1].ID)
+	assert.Equal(t, v3[1].ID, *v3[2].ParentID, "the quote follows its theme")
 }

@@ -333,3 +333,31 @@ func TestLock(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, Published, res.Status)
 }
+
+// TestOldTextComesBack: a corrected passage keeps its id; when the old text is added back beside
+// it in a later release, the two still have distinct ids and the release publishes.
+func TestOldTextComesBack(t *testing.T) {
+	raw, out := rawCopy(t), filepath.Join(t.TempDir(), "output")
+	publishOK(t, raw, out, day1)
+	path := filepath.Join(raw, "tk2023-bigtech-scores.txt")
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	var line string
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.Contains(l, "volstrekt onwenselijk") {
+			line = l
+		}
+	}
+	require.NotEmpty(t, line)
+	edit(t, path, "maatschappelijk volstrekt onwenselijk", "maatschappelijk volkomen onwenselijk")
+	publishOK(t, raw, out, model.Date{Year: 2026, Month: 11, Day: 24})
+	edit(t, path, strings.Replace(line, "volstrekt", "volkomen", 1)+"\n", strings.Replace(line, "volstrekt", "volkomen", 1)+"\n"+line+"\n")
+	res := publishOK(t, raw, out, model.Date{Year: 2026, Month: 11, Day: 25})
+	assert.Equal(t, "1.1.0", res.Version)
+	p := table(readChanges(t, Dir(out, "1.1.0")), "passages")
+	assert.Equal(t, 1, p.Added)
+	assert.Equal(t, 0, p.Modified)
+	assertValid(t, Dir(out, "1.1.0"))
+	_, err = Verify(context.Background(), raw, out, 0, nil)
+	require.NoError(t, err)
+}
