@@ -2,13 +2,14 @@
 // published folder (a release with datapackage.json, or a build folder without one) it checks:
 //
 //   - gocheck profile: datapackage.json validates against the official Frictionless v1 Data
-//     Package profile, every resource schema against the Table Schema profile, each resource
-//     follows the project's contract (name, path, profile, format, mediatype, encoding, rows), and
-//     a resource schema of the current schema_version is exactly schemas/<table>.json;
+//     Package profile, every resource schema against the Table Schema profile (both through
+//     internal/frictionless), each resource follows the project's contract (name, path, profile,
+//     format, mediatype, encoding, rows), and a resource schema of the current schema_version is
+//     exactly schemas/<table>.json;
 //   - gocheck hashes: each resource's `bytes` and `hash` (sha256:<hex>) match its file;
 //   - gocheck parquet-go: every Parquet file, read with github.com/parquet-go/parquet-go (a reader
-//     independent of the Arrow library that wrote it), holds the same values as publish.ReadParquet
-//     reads, cell for cell.
+//     independent of the Arrow library that wrote it; see internal/parquetgo), holds the same
+//     values as publish.ReadParquet reads, cell for cell.
 //
 // The first two are skipped (and say so) when the folder has no datapackage.json. Output follows
 // the suite's convention: `ok <check>: …` or `FAIL <check>: …` with indented details naming the file,
@@ -20,7 +21,6 @@
 package main
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -31,24 +31,16 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"regexp"
-	"sort"
 	"strings"
 
-	"github.com/parquet-go/parquet-go"
-	"github.com/santhosh-tekuri/jsonschema/v6"
-	"golang.org/x/text/language"
-	"golang.org/x/text/message"
-
+	"github.com/standpunten/standpunten/internal/frictionless"
+	"github.com/standpunten/standpunten/internal/parquetgo"
 	"github.com/standpunten/standpunten/pipeline/model"
 	"github.com/standpunten/standpunten/pipeline/publish"
 	"github.com/standpunten/standpunten/schemas"
 )
 
 const maxDetails = 25
-
-// english prints the validator's messages.
-var english = message.NewPrinter(language.English)
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 
@@ -162,31 +154,26 @@ func checkPackage(w io.Writer, raw []byte, pkgPath, dir, vocab string, set schem
 
 	// The official profiles.
 	profDir := filepath.Join(vocab, "frictionless", "1.0")
-	c := jsonschema.NewCompiler()
-	c.UseRegexpEngine(compileRegexp)
-	pkgProfile, err1 := c.Compile(filepath.Join(profDir, "datapackage.json"))
-	tsProfile, err2 := c.Compile(filepath.Join(profDir, "tableschema.json"))
+	pkgProfile, err1 := frictionless.Compile(filepath.Join(profDir, "datapackage.json"))
+	tsProfile, err2 := frictionless.Compile(filepath.Join(profDir, "tableschema.json"))
 	if err := errors.Join(err1, err2); err != nil {
 		prof.fail("cannot load the Frictionless v1 profiles from %s (run from the repository root, or pass -vocab): %v", profDir, err)
 	} else {
-		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
+		problems, err := frictionless.Validate(pkgProfile, raw)
 		if err != nil {
 			prof.fail("%s: %v", pkgPath, err)
-		} else if err := pkgProfile.Validate(doc); err != nil {
-			for _, l := range leaves(err) {
-				prof.fail("%s: Data Package profile: %s", pkgPath, l)
-			}
+		}
+		for _, l := range problems {
+			prof.fail("%s: Data Package profile: at %s", pkgPath, l)
 		}
 		for _, r := range pkg.Resources {
-			doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(r.Schema))
+			problems, err := frictionless.Validate(tsProfile, r.Schema)
 			if err != nil {
 				prof.fail("%s: resource %s: schema: %v", pkgPath, r.Name, err)
 				continue
 			}
-			if err := tsProfile.Validate(doc); err != nil {
-				for _, l := range leaves(err) {
-					prof.fail("%s: resource %s: Table Schema profile: %s", pkgPath, r.Name, l)
-				}
+			for _, l := range problems {
+				prof.fail("%s: resource %s: Table Schema profile: at %s", pkgPath, r.Name, l)
 			}
 		}
 	}
@@ -292,7 +279,7 @@ func checkParquet(w io.Writer, dir string, tables []table) bool {
 			c.fail("%s: arrow-go (publish.ReadParquet): %v", where, err)
 			continue
 		}
-		got, err := readParquetGo(path, t.schema)
+		got, err := parquetgo.Read(path, t.schema)
 		if err != nil {
 			c.fail("%s: parquet-go: %v", where, err)
 			continue
@@ -311,174 +298,6 @@ func checkParquet(w io.Writer, dir string, tables []table) bool {
 		}
 	}
 	return c.report(w, fmt.Sprintf("%d Parquet files, %d cells equal in parquet-go and arrow-go", len(tables), cells))
-}
-
-// readParquetGo reads a table with parquet-go into canonical cells (see package publish): it
-// checks that the file's top-level columns are the schema's, in order, with the schema's
-// nullability and physical/logical types, then decodes each row's leaf values.
-func readParquetGo(path string, t *schemas.Table) ([][]any, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	pf, err := parquet.OpenFile(f, st.Size())
-	if err != nil {
-		return nil, err
-	}
-	root := pf.Schema()
-	top := root.Fields()
-	if len(top) != len(t.Fields) {
-		return nil, fmt.Errorf("%d top-level columns, the schema has %d", len(top), len(t.Fields))
-	}
-	leafOf := map[int]int{} // parquet leaf column index -> schema field index
-	maxDef := make([]int, len(t.Fields))
-	for i, fld := range t.Fields {
-		if top[i].Name() != fld.Name || top[i].Optional() != fld.Nullable() {
-			return nil, fmt.Errorf("column %d is %s (optional %t), the schema says %s (optional %t)", i+1, top[i].Name(), top[i].Optional(), fld.Name, fld.Nullable())
-		}
-		p := []string{fld.Name}
-		if fld.Type == schemas.TypeArray {
-			p = append(p, "list", "element")
-		}
-		leaf, found := root.Lookup(p...)
-		if !found {
-			return nil, fmt.Errorf("column %s: no leaf %s", fld.Name, strings.Join(p, "."))
-		}
-		if err := checkLeafType(fld, leaf); err != nil {
-			return nil, fmt.Errorf("column %s: %w", fld.Name, err)
-		}
-		leafOf[leaf.ColumnIndex] = i
-		maxDef[i] = leaf.MaxDefinitionLevel
-	}
-	var out [][]any
-	buf := make([]parquet.Row, 64)
-	for _, rg := range pf.RowGroups() {
-		rows := rg.Rows()
-		for {
-			n, err := rows.ReadRows(buf)
-			for _, r := range buf[:n] {
-				row := make([]any, len(t.Fields))
-				var cellErr error
-				r.Range(func(col int, vals []parquet.Value) bool {
-					i, known := leafOf[col]
-					if !known {
-						cellErr = fmt.Errorf("unexpected leaf column %d", col)
-						return false
-					}
-					row[i], cellErr = cell(t.Fields[i], vals, maxDef[i])
-					if cellErr != nil {
-						cellErr = fmt.Errorf("row %d, column %s: %w", len(out)+1, t.Fields[i].Name, cellErr)
-					}
-					return cellErr == nil
-				})
-				if cellErr != nil {
-					rows.Close()
-					return nil, cellErr
-				}
-				out = append(out, row)
-			}
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			if err != nil {
-				rows.Close()
-				return nil, err
-			}
-		}
-		if err := rows.Close(); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
-}
-
-// checkLeafType checks the physical and logical type of a leaf against the field's type.
-func checkLeafType(f schemas.Field, leaf parquet.LeafColumn) error {
-	typ := leaf.Node.Type()
-	logical := ""
-	if lt := typ.LogicalType(); lt != nil && lt.Value != nil {
-		logical = lt.Value.String() // "STRING", "DATE", …
-	}
-	var ok bool
-	switch f.Type {
-	case schemas.TypeString, schemas.TypeArray:
-		ok = typ.Kind() == parquet.ByteArray && logical == "STRING"
-	case schemas.TypeInteger:
-		ok = typ.Kind() == parquet.Int64
-	case schemas.TypeNumber:
-		ok = typ.Kind() == parquet.Double
-	case schemas.TypeDate:
-		ok = typ.Kind() == parquet.Int32 && logical == "DATE"
-	}
-	if !ok {
-		return fmt.Errorf("physical type %v, logical type %q does not hold a %s", typ.Kind(), logical, f.Type)
-	}
-	return nil
-}
-
-// cell turns the leaf values of one row into the canonical cell of the field.
-func cell(f schemas.Field, vals []parquet.Value, maxDef int) (any, error) {
-	if f.Type == schemas.TypeArray {
-		// A single value below the maximum definition level is an empty list (or a null one at
-		// level 0 when the column is nullable); otherwise every value is an element.
-		if len(vals) == 1 && vals[0].DefinitionLevel() < maxDef {
-			if f.Nullable() && vals[0].DefinitionLevel() == 0 {
-				return []string(nil), nil
-			}
-			return []string{}, nil
-		}
-		list := make([]string, 0, len(vals))
-		for _, v := range vals {
-			if v.IsNull() {
-				return nil, errors.New("null list element")
-			}
-			list = append(list, string(v.ByteArray()))
-		}
-		return list, nil
-	}
-	if len(vals) != 1 {
-		return nil, fmt.Errorf("%d values for a scalar column", len(vals))
-	}
-	v := vals[0]
-	if v.IsNull() {
-		if !f.Nullable() {
-			return nil, errors.New("null in a required column")
-		}
-		switch f.Type {
-		case schemas.TypeString:
-			return (*string)(nil), nil
-		case schemas.TypeInteger:
-			return (*int64)(nil), nil
-		case schemas.TypeNumber:
-			return (*float64)(nil), nil
-		default:
-			return (*model.Date)(nil), nil
-		}
-	}
-	var x any
-	switch f.Type {
-	case schemas.TypeString:
-		x = string(v.ByteArray())
-	case schemas.TypeInteger:
-		x = v.Int64()
-	case schemas.TypeNumber:
-		x = v.Double()
-	case schemas.TypeDate:
-		x = model.DateFromDays(v.Int32())
-	default:
-		return nil, fmt.Errorf("type %q is not supported", f.Type)
-	}
-	if !f.Nullable() {
-		return x, nil
-	}
-	p := reflect.New(reflect.TypeOf(x))
-	p.Elem().Set(reflect.ValueOf(x))
-	return p.Interface(), nil
 }
 
 // rowKey renders the primary key of a row of canonical cells, e.g. "passage_id=ab12…".
@@ -524,47 +343,4 @@ func jsonEqual(a, b []byte) bool {
 		return false
 	}
 	return reflect.DeepEqual(x, y)
-}
-
-// frictionlessPath is the v1 profiles' pattern for a resource path: not starting with ".", "/" or
-// "~" and without "..". It uses lookaheads, which Go's regexp package does not support.
-const frictionlessPath = `^(?=^[^./~])(^((?!\.{2}).)*$).*$`
-
-// pathPattern matches what frictionlessPath matches.
-type pathPattern struct{}
-
-func (pathPattern) String() string { return frictionlessPath }
-
-func (pathPattern) MatchString(s string) bool {
-	return s != "" && !strings.ContainsAny(s[:1], "./~") && !strings.Contains(s, "..") && !strings.Contains(s, "\n")
-}
-
-// compileRegexp is Go's regexp, plus the one lookahead pattern the Frictionless v1 profiles use.
-func compileRegexp(s string) (jsonschema.Regexp, error) {
-	if s == frictionlessPath {
-		return pathPattern{}, nil
-	}
-	return regexp.Compile(s)
-}
-
-// leaves flattens a validation error into its sorted leaf messages (the library's order is not
-// stable).
-func leaves(err error) []string {
-	var ve *jsonschema.ValidationError
-	if !errors.As(err, &ve) {
-		return []string{err.Error()}
-	}
-	var out []string
-	var walk func(e *jsonschema.ValidationError)
-	walk = func(e *jsonschema.ValidationError) {
-		if len(e.Causes) == 0 {
-			out = append(out, fmt.Sprintf("at /%s: %s", strings.Join(e.InstanceLocation, "/"), e.ErrorKind.LocalizedString(english)))
-		}
-		for _, c := range e.Causes {
-			walk(c)
-		}
-	}
-	walk(ve)
-	sort.Strings(out)
-	return out
 }
