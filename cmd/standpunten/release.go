@@ -14,9 +14,11 @@ import (
 
 	"github.com/urfave/cli/v3"
 
+	"github.com/standpunten/standpunten/pipeline/build"
 	"github.com/standpunten/standpunten/pipeline/changes"
 	"github.com/standpunten/standpunten/pipeline/model"
 	"github.com/standpunten/standpunten/pipeline/release"
+	"github.com/standpunten/standpunten/pipeline/validate"
 )
 
 // failpointEnv names the environment variable that makes a release run kill itself at a
@@ -100,6 +102,9 @@ func releaseCommand(stdout, stderr io.Writer, runErr *error) *cli.Command {
 				return err
 			}
 			*runErr = runRelease(ctx, o, stdout, stderr)
+			if *runErr != nil && o.JSON {
+				_ = encodeJSON(stdout, failure(*runErr))
+			}
 			return nil
 		},
 	}
@@ -131,6 +136,10 @@ func runRelease(ctx context.Context, o releaseOptions, stdout, stderr io.Writer)
 		}
 	}
 	res, err := release.Publish(ctx, opts)
+	var inv *build.InvalidError
+	if errors.As(err, &inv) {
+		printFindings(stderr, inv.Report)
+	}
 	if err != nil {
 		return err
 	}
@@ -164,11 +173,33 @@ func levelText(res *release.Result) string {
 	return res.Level.String()
 }
 
+// encodeJSON writes v as one line of JSON: a scheduler can append the summaries of its runs to
+// one file and read it as JSON lines.
 func encodeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
 	return enc.Encode(v)
+}
+
+// failedRun is the --json summary of a run that failed.
+type failedRun struct {
+	Status   string             `json:"status"` // "failed"
+	ExitCode int                `json:"exit_code"`
+	Error    string             `json:"error"`
+	Findings []validate.Finding `json:"findings,omitempty"` // the errors, when validation failed
+}
+
+func failure(err error) failedRun {
+	f := failedRun{Status: "failed", ExitCode: exitCode(err), Error: err.Error()}
+	var inv *build.InvalidError
+	if errors.As(err, &inv) {
+		for _, x := range inv.Report.Findings {
+			if x.Severity == validate.Error {
+				f.Findings = append(f.Findings, x)
+			}
+		}
+	}
+	return f
 }
 
 func verifyCommand(stdout, stderr io.Writer, runErr *error) *cli.Command {

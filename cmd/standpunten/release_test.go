@@ -188,3 +188,24 @@ func TestReleaseKilled(t *testing.T) {
 		})
 	}
 }
+
+// TestReleaseJSONFailure: a failed run under --json still prints one JSON object, with the exit
+// code, the error and, when validation failed, the findings.
+func TestReleaseJSONFailure(t *testing.T) {
+	raw, out := rawCopy(t), filepath.Join(t.TempDir(), "output")
+	require.NoError(t, os.WriteFile(filepath.Join(raw, "tk2023-bigtech-scores.txt"), []byte{}, 0o644))
+	code, stdout, stderr := runCLI("release", "--raw", raw, "--out", out, "--date", "2026-11-23", "--json")
+	assert.Equal(t, exitInvalid, code)
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	require.Len(t, lines, 1, "one line of JSON")
+	var f struct {
+		Status   string
+		ExitCode int `json:"exit_code"`
+		Error    string
+	}
+	require.NoError(t, json.Unmarshal([]byte(lines[0]), &f))
+	assert.Equal(t, "failed", f.Status)
+	assert.Equal(t, exitInvalid, f.ExitCode)
+	assert.Contains(t, f.Error, "tk2023-bigtech-scores.txt")
+	assert.Contains(t, stderr, "tk2023-bigtech-scores.txt")
+}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -158,10 +157,7 @@ func runBuild(ctx context.Context, o buildOptions, stdout, stderr io.Writer) err
 		return err
 	}
 	if o.JSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetEscapeHTML(false)
-		enc.SetIndent("", "  ")
-		return enc.Encode(sum)
+		return encodeJSON(stdout, sum)
 	}
 	printSummary(stdout, sum)
 	if sum.Validation.Failed[validate.Warning] > 0 {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -80,10 +79,7 @@ func runValidate(ctx context.Context, o validateOptions, stdout, stderr io.Write
 	}
 	printFindings(stderr, r)
 	if o.JSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetEscapeHTML(false)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(r); err != nil {
+		if err := encodeJSON(stdout, r); err != nil {
 			return err
 		}
 	}

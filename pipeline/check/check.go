@@ -48,6 +48,7 @@ func Folder(ctx context.Context, dir string, set schemas.Set) (validate.Report, 
 		f.table(name)
 	}
 	f.datasetRules()
+	f.releaseComplete()
 	f.accounting()
 	if err := f.checksums(); err != nil {
 		return validate.Report{}, err
@@ -297,6 +298,26 @@ func (f *folder) accounting() {
 		a, ok := byDoc[d.ID]
 		f.chk.Check(ok && a.Bytes == d.RawBytes, validate.Finding{Rule: "rule.accounting_covers_file", Severity: validate.Error, Table: "documents", Key: d.ID,
 			Field: "raw_bytes", Value: fmt.Sprint(d.RawBytes), Source: AccountingFile, Message: "accounting.json has no entry of this document's size"})
+	}
+}
+
+// ReleaseFiles are the files besides the tables that every release folder holds. A folder with
+// any of them is checked as a release: a missing one is a finding, so deleting SHA256SUMS or
+// datapackage.json does not hide a changed file.
+var ReleaseFiles = []string{"CODEBOOK.md", "RELEASE.md", SumsFile, "changes.json", DataPackageFile, "dcat.jsonld"}
+
+func (f *folder) releaseComplete() {
+	var missing []string
+	for _, name := range ReleaseFiles {
+		if _, err := os.Stat(filepath.Join(f.dir, name)); err != nil {
+			missing = append(missing, name)
+		}
+	}
+	if len(missing) == len(ReleaseFiles) {
+		return // a build folder
+	}
+	for _, name := range missing {
+		f.fail("file.release_complete", "", name, "the folder is a release but this file is missing: the release was changed after publishing")
 	}
 }
 

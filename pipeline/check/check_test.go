@@ -228,6 +228,10 @@ func writeSums(t *testing.T, dir string) {
 
 func TestChecksums(t *testing.T) {
 	dir := scratch(t)
+	for _, name := range ReleaseFiles {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte("{}\n"), 0o644))
+	}
+	require.NoError(t, os.WriteFile(filepath.Join(dir, DataPackageFile), []byte(`{"resources":[]}`), 0o644))
 	writeSums(t, dir)
 	require.True(t, run(t, dir).Valid)
 
@@ -252,16 +256,23 @@ func TestChecksums(t *testing.T) {
 
 func TestDataPackageHashes(t *testing.T) {
 	dir := scratch(t)
+	for _, name := range ReleaseFiles {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte("{}\n"), 0o644))
+	}
 	path := publish.Path(dir, publish.FormatCSV, "parties")
 	b, err := os.ReadFile(path)
 	require.NoError(t, err)
 	sum := sha256.Sum256(b)
 	dp := fmt.Sprintf(`{"resources":[{"name":"parties","path":"csv/parties.csv","bytes":%d,"hash":"sha256:%s","rows":18}]}`, len(b), hex.EncodeToString(sum[:]))
 	require.NoError(t, os.WriteFile(filepath.Join(dir, DataPackageFile), []byte(dp), 0o644))
-	require.True(t, run(t, dir).Valid)
+	writeSums(t, dir)
+	r := run(t, dir)
+	require.True(t, r.Valid, "%+v", errorsOf(r))
 
+	// A datapackage.json whose size, hash and row count are wrong (and SHA256SUMS made to match it).
 	dp = fmt.Sprintf(`{"resources":[{"name":"parties","path":"csv/parties.csv","bytes":%d,"hash":"sha256:%s","rows":17}]}`, len(b)+1, strings.Repeat("0", 64))
 	require.NoError(t, os.WriteFile(filepath.Join(dir, DataPackageFile), []byte(dp), 0o644))
+	writeSums(t, dir)
 	var got []string
 	for _, f := range errorsOf(run(t, dir)) {
 		got = append(got, f.Rule)
@@ -269,16 +280,18 @@ func TestDataPackageHashes(t *testing.T) {
 	assert.ElementsMatch(t, []string{"file.datapackage_bytes", "file.datapackage_hash", "file.datapackage_rows"}, got)
 }
 
-// BenchmarkFolder validates the real build from its files: three readers, every check.
-func BenchmarkFolder(b *testing.B) {
-	dir := good(b)
-	s, err := schemas.Load()
-	require.NoError(b, err)
-	b.ReportAllocs()
-	for b.Loop() {
-		r, err := Folder(context.Background(), dir, s)
-		if err != nil || !r.Valid {
-			b.Fatalf("valid %v, %v", r.Valid, err)
-		}
+// TestReleaseFilesRequired: a folder with any release file is checked as a release; deleting the
+// checksum files does not hide a changed file.
+func TestReleaseFilesRequired(t *testing.T) {
+	dir := scratch(t)
+	for _, name := range ReleaseFiles {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte("{}\n"), 0o644))
 	}
+	require.NoError(t, os.Remove(filepath.Join(dir, DataPackageFile)))
+	require.NoError(t, os.Remove(filepath.Join(dir, SumsFile)))
+	var got []string
+	for _, f := range errorsOf(run(t, dir)) {
+		got = append(got, f.Rule+" "+f.Source)
+	}
+	assert.ElementsMatch(t, []string{"file.release_complete " + DataPackageFile, "file.release_complete " + SumsFile}, got)
 }

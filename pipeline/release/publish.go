@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/standpunten/standpunten/pipeline/changes"
+	"github.com/standpunten/standpunten/pipeline/model"
 	"github.com/standpunten/standpunten/pipeline/publish"
 )
 
@@ -32,6 +33,9 @@ func Publish(ctx context.Context, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if h.latest != nil && o.Date.String() < h.latest.Date {
+		return nil, model.Classified(model.ErrConfig, fmt.Errorf("release date %s is before the latest release v%s of %s; release dates do not go back (pass --date)", o.Date, h.latest.Version, h.latest.Date))
+	}
 	// A run killed after its release folder went in place left CHANGELOG.md or latest behind.
 	if !o.DryRun {
 		if err := finish(o.OutDir); err != nil {
@@ -51,7 +55,7 @@ func Publish(ctx context.Context, o Options) (*Result, error) {
 	}
 	ch := c.changes
 	res := &Result{Version: ch.Version, Previous: ch.Previous, Level: ch.Level, Reasons: ch.Reasons, Validation: ch.Validation, Changes: ch}
-	if h.latest != nil && ch.Level == changes.LevelNone && o.Bump == changes.LevelNone {
+	if h.latest != nil && c.computed == changes.LevelNone {
 		res.Status, res.Version, res.Level, res.Reasons = UpToDate, h.latest.Version, changes.LevelNone, []string{}
 		res.Path = h.latest.Dir
 		log.Info("up to date", "version", h.latest.Version)

@@ -1,6 +1,7 @@
 package release
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -193,8 +194,8 @@ type plan struct {
 
 // composed is a release folder written by compose.
 type composed struct {
-	changes         *changes.Changes
-	metadataChanged bool // the dataset metadata differ from the previous release's
+	changes  *changes.Changes
+	computed changes.Level // the level the data and files call for, before --bump; none = nothing to release
 }
 
 // compose writes a whole release folder into dir (empty, existing) and returns its changes.
@@ -253,19 +254,20 @@ func compose(ctx context.Context, p plan, dir string, crash func(string)) (*comp
 	if err != nil {
 		return nil, err
 	}
-	if p.prev != nil {
-		// Would the previous release's descriptions come out the same? If not, the dataset
-		// metadata (raw/dataset.toml) or the schemas' descriptions changed: at least a patch.
-		same, err := sameDescriptions(*rel, p)
+	computed := ch.Level
+	if p.prev != nil && ch.Level == changes.LevelNone {
+		// No row and no schema changed. Would the previous release's files come out the same?
+		// If not, the dataset metadata or the code that writes the files changed: a patch.
+		differ, err := differingFiles(dir, rel, p, set, snap, dataset)
 		if err != nil {
 			return nil, err
 		}
-		res.metadataChanged = !same
-		if !same && ch.Level < changes.LevelPatch {
-			ch.Level = changes.LevelPatch
-			ch.Reasons = append(ch.Reasons, "the dataset metadata changed ("+filepath.ToSlash(filepath.Join(filepath.Base(p.raw), registry.DatasetFile))+" or the schema descriptions)")
+		if len(differ) > 0 {
+			computed, ch.Level = changes.LevelPatch, changes.LevelPatch
+			ch.Reasons = append(ch.Reasons, differReason(differ))
 		}
 	}
+	res.computed = computed
 
 	ch.Previous = ""
 	prevVersion := ""
@@ -275,9 +277,12 @@ func compose(ctx context.Context, p plan, dir string, crash func(string)) (*comp
 	}
 	ch.Version = p.version
 	if ch.Version == "" {
-		ch.Version = changes.Next(prevVersion, changes.Max(ch.Level, p.bump))
+		ch.Version = changes.Next(prevVersion, ch.Level)
+		if computed > changes.LevelNone {
+			ch.Version = changes.Next(prevVersion, changes.Max(ch.Level, p.bump))
+		}
 	}
-	if p.bump > ch.Level {
+	if p.bump > ch.Level && computed > changes.LevelNone {
 		ch.Reasons = append(ch.Reasons, fmt.Sprintf("the operator raised the level to %s (--bump)", p.bump))
 		ch.Level = p.bump
 	}
@@ -320,29 +325,57 @@ func mustDate(s string) model.Date {
 	return d
 }
 
-// sameDescriptions reports whether the previous release's datapackage.json and dcat.jsonld come
-// out byte for byte the same from today's metadata and tables under the previous version, date
-// and notes.
-func sameDescriptions(rel metadata.Release, p plan) (bool, error) {
-	rel.Version, rel.Date, rel.Notes = p.prev.Version, mustDate(p.prev.Date), p.prev.Notes
+// differingFiles lists the files of the previous release that would not come out the same today
+// under its version, date and notes: tables, reports, codebook and descriptions. Its changes.json,
+// RELEASE.md and SHA256SUMS are left out: they depend on the release before it.
+func differingFiles(dir string, rel *metadata.Release, p plan, set schemas.Set, snap *changes.Snapshot, dataset *registry.Dataset) ([]string, error) {
+	files, err := listFiles(dir)
+	if err != nil {
+		return nil, err
+	}
+	then := *rel
+	then.Version, then.Date, then.Notes = p.prev.Version, mustDate(p.prev.Date), p.prev.Notes
 	if p.first != nil {
-		rel.Issued = mustDate(p.first.Date)
+		then.Issued = mustDate(p.first.Date)
 	}
-	dp, err := metadata.DataPackage(&rel)
-	if err != nil {
-		return false, err
+	regenerated := map[string][]byte{}
+	if regenerated[CodebookFile], err = codebook.Generate(codebook.Input{Title: dataset.Title.EN, Version: then.Version, Schemas: set, Rows: snap.Tables}); err != nil {
+		return nil, err
 	}
-	dc, err := metadata.DCAT(&rel)
-	if err != nil {
-		return false, err
+	if regenerated[DataPackageFile], err = metadata.DataPackage(&then); err != nil {
+		return nil, err
 	}
-	for name, want := range map[string][]byte{DataPackageFile: dp, DCATFile: dc} {
-		got, err := os.ReadFile(filepath.Join(p.prev.Dir, name))
-		if err != nil || string(got) != string(want) {
-			return false, nil
+	if regenerated[DCATFile], err = metadata.DCAT(&then); err != nil {
+		return nil, err
+	}
+	var differ []string
+	for name, path := range files {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return nil, err
+		}
+		regenerated[name] = b
+	}
+	for name, b := range regenerated {
+		old, err := os.ReadFile(filepath.Join(p.prev.Dir, filepath.FromSlash(name)))
+		if err != nil || !bytes.Equal(old, b) {
+			differ = append(differ, name)
 		}
 	}
-	return true, nil
+	sort.Strings(differ)
+	return differ, nil
+}
+
+// differReason says why a release whose rows did not change is a patch.
+func differReason(differ []string) string {
+	meta := true
+	for _, f := range differ {
+		meta = meta && (f == DataPackageFile || f == DCATFile)
+	}
+	if meta {
+		return "the dataset metadata changed (raw/" + registry.DatasetFile + " or the schema titles and descriptions)"
+	}
+	return "no row changed, but these files would be written differently: " + strings.Join(differ, ", ")
 }
 
 // tableFiles describes every table file of a folder: path, size, hash and rows.

@@ -289,10 +289,40 @@ func TestBumpRaisesNeverLowers(t *testing.T) {
 	v, err := Verify(context.Background(), raw, out, 0, nil)
 	require.NoError(t, err, "a bumped release verifies: %v", v)
 
-	// A bump on unchanged data still publishes (the operator asked for it).
+	// With nothing changed there is nothing to raise: a scheduled run with --bump stays idempotent.
 	res = publishOK(t, raw, out, day1, func(o *Options) { o.Bump = changes.LevelPatch })
-	assert.Equal(t, Published, res.Status)
-	assert.Equal(t, "1.1.1", res.Version)
+	assert.Equal(t, UpToDate, res.Status)
+	assert.Equal(t, "1.1.0", res.Version)
+}
+
+// TestFilesOnlyChangeIsPatch: no row changed, but the dataset metadata did, or the files would be
+// written differently (here: the committed codebook differs from what the code writes).
+func TestFilesOnlyChangeIsPatch(t *testing.T) {
+	raw, out := rawCopy(t), filepath.Join(t.TempDir(), "output")
+	publishOK(t, raw, out, day1)
+
+	edit(t, filepath.Join(raw, "dataset.toml"), "Positions of Dutch political parties", "Positions of the Dutch political parties")
+	res := publishOK(t, raw, out, day1)
+	assert.Equal(t, "1.0.1", res.Version)
+	assert.Equal(t, []string{"the dataset metadata changed (raw/dataset.toml or the schema titles and descriptions)"}, res.Reasons)
+
+	path := filepath.Join(Dir(out, "1.0.1"), CodebookFile)
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(path, append(b, "\nAn older layout.\n"...), 0o644))
+	res = publishOK(t, raw, out, day1)
+	assert.Equal(t, "1.0.2", res.Version)
+	assert.Equal(t, []string{"no row changed, but these files would be written differently: CODEBOOK.md"}, res.Reasons)
+	v, err := Verify(context.Background(), raw, out, 0, nil)
+	require.NoError(t, err, "%v", v)
+}
+
+func TestDateDoesNotGoBack(t *testing.T) {
+	raw, out := rawCopy(t), filepath.Join(t.TempDir(), "output")
+	publishOK(t, raw, out, day1)
+	_, err := Publish(context.Background(), Options{RawDir: raw, OutDir: out, Date: model.Date{Year: 2026, Month: 11, Day: 22}})
+	require.ErrorIs(t, err, model.ErrConfig)
+	assert.Contains(t, err.Error(), "before the latest release v1.0.0 of 2026-11-23")
 }
 
 func TestDryRunWritesNothing(t *testing.T) {

@@ -27,7 +27,7 @@ type VerifyResult struct {
 type mismatchError struct{ r *VerifyResult }
 
 func (e mismatchError) Error() string {
-	return fmt.Sprintf("release v%s does not match what raw/ builds: %d of %d files differ; restore raw/, or publish a new release (standpunten release; add --bump patch when only the code changed, since the data then look unchanged)", e.r.Version, len(e.r.Mismatches), e.r.Files)
+	return fmt.Sprintf("release v%s does not match what raw/ builds: %d of %d files differ; restore raw/ or publish a new release (standpunten release)", e.r.Version, len(e.r.Mismatches), e.r.Files)
 }
 
 func (e mismatchError) Is(target error) bool { return target == model.ErrInvalid }
