@@ -433,7 +433,7 @@ func writeHeader(b *bytes.Buffer, in Input, tables []*tableStats, xt []crossTab)
 	for _, t := range tables {
 		total += t.rows
 	}
-	fmt.Fprintf(b, "# %s %s: codebook\n\n", in.Title, in.Version)
+	fmt.Fprintf(b, "# Codebook: %s, version %s\n\n", in.Title, in.Version)
 	fmt.Fprintf(b, "Version %s of %s: %d tables, %d rows in all. Every table comes in three formats with the same rows: "+
 		"`parquet/<table>.parquet`, `csv/<table>.csv` and `json/<table>.json`; `datapackage.json` holds the same schemas for software.\n\n",
 		in.Version, in.Title, len(tables), total)

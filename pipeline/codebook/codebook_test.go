@@ -162,7 +162,7 @@ func TestGenerateSmall(t *testing.T) {
 	require.NoError(t, err)
 	md := string(b)
 	for _, tc := range []struct{ name, want string }{
-		{"title", "# Test 0.1.0: codebook\n"},
+		{"title", "# Codebook: Test, version 0.1.0\n"},
 		{"default citation", "**Cite as:** Test, version 0.1.0.\n"},
 		{"toc", "- [document_parties](#document_parties): 2 rows\n"},
 		{"one row", "- [elections](#elections): 1 row\n"},

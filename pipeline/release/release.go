@@ -296,7 +296,7 @@ func compose(ctx context.Context, p plan, dir string, crash func(string)) (*comp
 		return nil, err
 	}
 	files[ReleaseNotes] = []byte(ch.Markdown())
-	if files[CodebookFile], err = codebook.Generate(codebook.Input{Title: dataset.Title.EN, Version: ch.Version, Schemas: set, Rows: snap.Tables}); err != nil {
+	if files[CodebookFile], err = codebook.Generate(codebookInput(dataset, ch.Version, p.date, set, snap)); err != nil {
 		return nil, err
 	}
 	if files[DataPackageFile], err = metadata.DataPackage(rel); err != nil {
@@ -339,7 +339,7 @@ func differingFiles(dir string, rel *metadata.Release, p plan, set schemas.Set, 
 		then.Issued = mustDate(p.first.Date)
 	}
 	regenerated := map[string][]byte{}
-	if regenerated[CodebookFile], err = codebook.Generate(codebook.Input{Title: dataset.Title.EN, Version: then.Version, Schemas: set, Rows: snap.Tables}); err != nil {
+	if regenerated[CodebookFile], err = codebook.Generate(codebookInput(dataset, then.Version, then.Date, set, snap)); err != nil {
 		return nil, err
 	}
 	if regenerated[DataPackageFile], err = metadata.DataPackage(&then); err != nil {
@@ -364,6 +364,13 @@ func differingFiles(dir string, rel *metadata.Release, p plan, set schemas.Set, 
 	}
 	sort.Strings(differ)
 	return differ, nil
+}
+
+// codebookInput is what the codebook of a release is made from, with a citation that names the
+// publisher, the year, the version and where the release is served.
+func codebookInput(d *registry.Dataset, version string, date model.Date, set schemas.Set, snap *changes.Snapshot) codebook.Input {
+	cite := fmt.Sprintf("%s (%d). %s, version %s [data set]. %sv%s/", d.Publisher.Name, date.Year, d.Title.EN, version, d.BaseURL, version)
+	return codebook.Input{Title: d.Title.EN, Version: version, Citation: cite, Schemas: set, Rows: snap.Tables}
 }
 
 // differReason says why a release whose rows did not change is a patch.
