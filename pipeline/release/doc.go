@@ -11,6 +11,6 @@
 // the latest release from the raw texts and compares every file byte for byte.
 //
 // It does not parse texts, decide what changed or how to describe a release: those belong to the
-// stages it calls. It reads no clock and no environment: the release date and the failpoint hook
-// come in through Options.
+// stages it calls. Nothing it writes depends on a clock or the environment: the release date and
+// the failpoint hook come in through Options (the clock only times --wait for the lock).
 package release
