@@ -143,17 +143,17 @@ func small(t *testing.T) Input {
 		},
 		"elections": {{"TK2023", "Tweede Kamerverkiezingen 2023", model.Date{Year: 2023, Month: 11, Day: 22}}},
 		"documents": {
-			{"doc-a", "A", "party-summaries", "TK2023", "x", "nl", (*model.Date)(nil), "", "", (*string)(nil), "", "raw/a.txt", strings.Repeat("a", 64), int64(10), "utf-8"},
-			{"doc-b", "B", "score-overview", "TK2023", "x", "nl", ptr(model.Date{Year: 2023, Month: 1, Day: 2}), "P", "", ptr("CC-BY-4.0"), "", "raw/b.txt", strings.Repeat("b", 64), int64(20), "utf-8"},
+			{"doc-a", "A", "party-summaries", "TK2023", "x", "nl", (*model.Date)(nil), (*string)(nil), (*string)(nil), (*string)(nil), (*string)(nil), "raw/a.txt", strings.Repeat("a", 64), int64(10), "utf-8"},
+			{"doc-b", "B", "score-overview", "TK2023", "x", "nl", ptr(model.Date{Year: 2023, Month: 1, Day: 2}), ptr("P"), (*string)(nil), ptr("CC-BY-4.0"), (*string)(nil), "raw/b.txt", strings.Repeat("b", 64), int64(20), "utf-8"},
 		},
 		"passages": {
-			{"0000000000000001", "doc-a", ptr("volt"), "summary", "", (*int64)(nil), (*string)(nil), int64(1), long, int64(0), int64(5), int64(1), []string{}},
-			{"0000000000000002", "doc-a", ptr("volt"), "theme", "", (*int64)(nil), (*string)(nil), int64(2), "b", int64(5), int64(6), int64(2), []string{"fragment"}},
-			{"0000000000000003", "doc-a", ptr("volt"), "quote", "", (*int64)(nil), ptr("0000000000000002"), int64(3), "c", int64(6), int64(7), int64(3), []string{"elided", "fragment"}},
-			{"0000000000000004", "doc-b", (*string)(nil), "bullet", "", ptr(int64(2)), (*string)(nil), int64(1), "d", int64(0), int64(1), int64(1), []string{}},
+			{"0000000000000001", "doc-a", ptr("volt"), "summary", (*string)(nil), (*int64)(nil), (*string)(nil), int64(1), long, int64(0), int64(5), int64(1), []string{}},
+			{"0000000000000002", "doc-a", ptr("volt"), "theme", (*string)(nil), (*int64)(nil), (*string)(nil), int64(2), "b", int64(5), int64(6), int64(2), []string{"fragment"}},
+			{"0000000000000003", "doc-a", ptr("volt"), "quote", (*string)(nil), (*int64)(nil), ptr("0000000000000002"), int64(3), "c", int64(6), int64(7), int64(3), []string{"elided", "fragment"}},
+			{"0000000000000004", "doc-b", (*string)(nil), "bullet", (*string)(nil), ptr(int64(2)), (*string)(nil), int64(1), "d", int64(0), int64(1), int64(1), []string{}},
 		},
 		"scores":           {{"doc-b", "volt", 2.5, "Q"}},
-		"document_parties": {{"doc-a", "volt", int64(3), ""}, {"doc-b", "volt", int64(0), "Geen relevante punten"}},
+		"document_parties": {{"doc-a", "volt", int64(3), (*string)(nil)}, {"doc-b", "volt", int64(0), ptr("Geen relevante punten")}},
 	}}
 }
 

@@ -45,8 +45,8 @@ func (r *cellReader) done() error {
 func DocumentFromCells(v []any) (Document, error) {
 	r := &cellReader{v: v}
 	d := Document{ID: take[string](r), Title: take[string](r), Format: Format(take[string](r)), ElectionID: take[string](r),
-		Topic: take[string](r), Language: take[string](r), Published: take[*Date](r), Publisher: take[string](r),
-		SourceURL: take[string](r), License: take[*string](r), Note: take[string](r), RawPath: take[string](r),
+		Topic: take[string](r), Language: take[string](r), Published: take[*Date](r), Publisher: deref(take[*string](r)),
+		SourceURL: deref(take[*string](r)), License: take[*string](r), Note: deref(take[*string](r)), RawPath: take[string](r),
 		RawSHA256: take[string](r), RawBytes: take[int64](r), Encoding: take[string](r)}
 	return d, r.done()
 }
@@ -55,7 +55,7 @@ func DocumentFromCells(v []any) (Document, error) {
 func PassageFromCells(v []any) (Passage, error) {
 	r := &cellReader{v: v}
 	p := Passage{ID: take[string](r), DocumentID: take[string](r), PartyID: take[*string](r), Kind: Kind(take[string](r)),
-		Section: take[string](r), Number: take[*int64](r), ParentID: take[*string](r), Seq: take[int64](r),
+		Section: deref(take[*string](r)), Number: take[*int64](r), ParentID: take[*string](r), Seq: take[int64](r),
 		Text: take[string](r), SourceStart: take[int64](r), SourceEnd: take[int64](r), SourceLine: take[int64](r),
 		Flags: take[[]string](r)}
 	return p, r.done()
@@ -72,6 +72,6 @@ func ScoreFromCells(v []any) (Score, error) {
 // gives them.
 func DocumentPartyFromCells(v []any) (DocumentParty, error) {
 	r := &cellReader{v: v}
-	d := DocumentParty{DocumentID: take[string](r), PartyID: take[string](r), Passages: take[int64](r), Note: take[string](r)}
+	d := DocumentParty{DocumentID: take[string](r), PartyID: take[string](r), Passages: take[int64](r), Note: deref(take[*string](r))}
 	return d, r.done()
 }

@@ -41,3 +41,16 @@ func TestCellsMismatch(t *testing.T) {
 	_, err = ScoreFromCells([]any{"d", "volt", 2.5, "Q", "extra"})
 	assert.ErrorContains(t, err, "row has 5 cells, want 4")
 }
+
+// TestEmptyTextIsNull: an empty text of a nullable column is a null cell, and reads back as "".
+func TestEmptyTextIsNull(t *testing.T) {
+	p := Passage{ID: "x", DocumentID: "d", Kind: KindTheme, Text: "t", Flags: []string{}}
+	v := p.Values()
+	assert.Nil(t, v[4].(*string), "section")
+	got, err := PassageFromCells(v)
+	require.NoError(t, err)
+	assert.Equal(t, "", got.Section)
+	d := DocumentParty{DocumentID: "d", PartyID: "volt"}
+	assert.Nil(t, d.Values()[3].(*string), "note")
+	assert.Equal(t, "n", *DocumentParty{Note: "n"}.Values()[3].(*string))
+}

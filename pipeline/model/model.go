@@ -151,12 +151,12 @@ func (e Election) Values() []any { return []any{e.ID, e.Name, e.Date} }
 // Values implements Row.
 func (d Document) Values() []any {
 	return []any{d.ID, d.Title, string(d.Format), d.ElectionID, d.Topic, d.Language, d.Published,
-		d.Publisher, d.SourceURL, d.License, d.Note, d.RawPath, d.RawSHA256, d.RawBytes, d.Encoding}
+		Optional(d.Publisher), Optional(d.SourceURL), d.License, Optional(d.Note), d.RawPath, d.RawSHA256, d.RawBytes, d.Encoding}
 }
 
 // Values implements Row.
 func (p Passage) Values() []any {
-	return []any{p.ID, p.DocumentID, p.PartyID, string(p.Kind), p.Section, p.Number, p.ParentID, p.Seq,
+	return []any{p.ID, p.DocumentID, p.PartyID, string(p.Kind), Optional(p.Section), p.Number, p.ParentID, p.Seq,
 		p.Text, p.SourceStart, p.SourceEnd, p.SourceLine, nonNil(p.Flags)}
 }
 
@@ -164,7 +164,26 @@ func (p Passage) Values() []any {
 func (s Score) Values() []any { return []any{s.DocumentID, s.PartyID, s.Score, s.Question} }
 
 // Values implements Row.
-func (d DocumentParty) Values() []any { return []any{d.DocumentID, d.PartyID, d.Passages, d.Note} }
+func (d DocumentParty) Values() []any {
+	return []any{d.DocumentID, d.PartyID, d.Passages, Optional(d.Note)}
+}
+
+// Optional is a text cell of a nullable column: null for the empty string, which the tables
+// never hold (a CSV cannot tell it from null, and Frictionless reads it as missing).
+func Optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// deref is the inverse of Optional.
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
 
 func nonNil(s []string) []string {
 	if s == nil {
