@@ -48,7 +48,8 @@ func Publish(ctx context.Context, o Options) (*Result, error) {
 		return nil, err
 	}
 	defer stage.Abort()
-	p := plan{raw: o.RawDir, maxBytes: o.MaxBytes, prev: h.latest, first: h.first, date: o.Date, notes: o.Notes, bump: o.Bump, log: log}
+	p := plan{raw: o.RawDir, out: o.OutDir, maxBytes: o.MaxBytes, versions: h.versions, prevIdx: len(h.versions) - 1,
+		prev: h.latest, first: h.first, date: o.Date, notes: o.Notes, bump: o.Bump, log: log}
 	c, err := compose(ctx, p, stage.Dir(), o.crash)
 	if err != nil {
 		return nil, err

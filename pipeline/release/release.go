@@ -1,7 +1,6 @@
 package release
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -160,8 +159,9 @@ func readInfo(out, version string) (*info, error) {
 
 // history is the releases already published: the latest and the first (for dct:issued).
 type history struct {
-	latest *info
-	first  *info
+	versions []string // oldest first
+	latest   *info
+	first    *info
 }
 
 func readHistory(out string) (*history, error) {
@@ -169,7 +169,7 @@ func readHistory(out string) (*history, error) {
 	if err != nil || len(vs) == 0 {
 		return &history{}, err
 	}
-	h := &history{}
+	h := &history{versions: vs}
 	if h.latest, err = readInfo(out, vs[len(vs)-1]); err != nil {
 		return nil, err
 	}
@@ -179,11 +179,43 @@ func readHistory(out string) (*history, error) {
 	return h, nil
 }
 
+// env is where releases are composed from and published to.
+type env struct {
+	raw, out string
+	maxBytes int64
+	log      *slog.Logger
+}
+
+func (p plan) env() env { return env{raw: p.raw, out: p.out, maxBytes: p.maxBytes, log: p.log} }
+
+// planFor is the plan that composes the published release versions[i] again: its previous
+// release, version, date, notes and level as published.
+func planFor(e env, versions []string, i int) (plan, error) {
+	cur, err := readInfo(e.out, versions[i])
+	if err != nil {
+		return plan{}, err
+	}
+	p := plan{raw: e.raw, out: e.out, maxBytes: e.maxBytes, log: e.log, versions: versions, prevIdx: i - 1,
+		version: cur.Version, date: mustDate(cur.Date), notes: cur.Notes, bump: cur.Level}
+	if i > 0 {
+		if p.prev, err = readInfo(e.out, versions[i-1]); err != nil {
+			return plan{}, err
+		}
+		if p.first, err = readInfo(e.out, versions[0]); err != nil {
+			return plan{}, err
+		}
+	}
+	return p, nil
+}
+
 // plan says how to compose a release folder.
 type plan struct {
 	raw      string
+	out      string
 	maxBytes int64
-	prev     *info  // previous release, or nil
+	versions []string // the published releases, oldest first
+	prev     *info    // previous release (versions[prevIdx]), or nil
+	prevIdx  int
 	first    *info  // first release, or nil
 	version  string // forced version (Verify), or "" to compute it
 	date     model.Date
@@ -256,15 +288,16 @@ func compose(ctx context.Context, p plan, dir string, crash func(string)) (*comp
 	}
 	computed := ch.Level
 	if p.prev != nil && ch.Level == changes.LevelNone {
-		// No row and no schema changed. Would the previous release's files come out the same?
-		// If not, the dataset metadata or the code that writes the files changed: a patch.
-		differ, err := differingFiles(dir, rel, p, set, snap, dataset)
+		// No row and no schema changed. Would the previous release come out the same today? If
+		// not, the dataset metadata or the code that writes the files changed: a patch.
+		differ, _, err := reproduce(ctx, p.env(), p.versions, p.prevIdx)
 		if err != nil {
 			return nil, err
 		}
 		if len(differ) > 0 {
 			computed, ch.Level = changes.LevelPatch, changes.LevelPatch
-			ch.Reasons = append(ch.Reasons, differReason(differ))
+			ch.Reasons = append(ch.Reasons, fmt.Sprintf("no row changed, but v%s would now be written differently "+
+				"(the dataset metadata in raw/%s, the schema descriptions or the code changed): %s", p.prev.Version, registry.DatasetFile, strings.Join(differ, ", ")))
 		}
 	}
 	res.computed = computed
@@ -325,64 +358,11 @@ func mustDate(s string) model.Date {
 	return d
 }
 
-// differingFiles lists the files of the previous release that would not come out the same today
-// under its version, date and notes: tables, reports, codebook and descriptions. Its changes.json,
-// RELEASE.md and SHA256SUMS are left out: they depend on the release before it.
-func differingFiles(dir string, rel *metadata.Release, p plan, set schemas.Set, snap *changes.Snapshot, dataset *registry.Dataset) ([]string, error) {
-	files, err := listFiles(dir)
-	if err != nil {
-		return nil, err
-	}
-	then := *rel
-	then.Version, then.Date, then.Notes = p.prev.Version, mustDate(p.prev.Date), p.prev.Notes
-	if p.first != nil {
-		then.Issued = mustDate(p.first.Date)
-	}
-	regenerated := map[string][]byte{}
-	if regenerated[CodebookFile], err = codebook.Generate(codebookInput(dataset, then.Version, then.Date, set, snap)); err != nil {
-		return nil, err
-	}
-	if regenerated[DataPackageFile], err = metadata.DataPackage(&then); err != nil {
-		return nil, err
-	}
-	if regenerated[DCATFile], err = metadata.DCAT(&then); err != nil {
-		return nil, err
-	}
-	var differ []string
-	for name, path := range files {
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return nil, err
-		}
-		regenerated[name] = b
-	}
-	for name, b := range regenerated {
-		old, err := os.ReadFile(filepath.Join(p.prev.Dir, filepath.FromSlash(name)))
-		if err != nil || !bytes.Equal(old, b) {
-			differ = append(differ, name)
-		}
-	}
-	sort.Strings(differ)
-	return differ, nil
-}
-
 // codebookInput is what the codebook of a release is made from, with a citation that names the
 // publisher, the year, the version and where the release is served.
 func codebookInput(d *registry.Dataset, version string, date model.Date, set schemas.Set, snap *changes.Snapshot) codebook.Input {
 	cite := fmt.Sprintf("%s (%d). %s, version %s [data set]. %sv%s/", d.Publisher.Name, date.Year, d.Title.EN, version, d.BaseURL, version)
 	return codebook.Input{Title: d.Title.EN, Version: version, Citation: cite, Schemas: set, Rows: snap.Tables}
-}
-
-// differReason says why a release whose rows did not change is a patch.
-func differReason(differ []string) string {
-	meta := true
-	for _, f := range differ {
-		meta = meta && (f == DataPackageFile || f == DCATFile)
-	}
-	if meta {
-		return "the dataset metadata changed (raw/" + registry.DatasetFile + " or the schema titles and descriptions)"
-	}
-	return "no row changed, but these files would be written differently: " + strings.Join(differ, ", ")
 }
 
 // tableFiles describes every table file of a folder: path, size, hash and rows.

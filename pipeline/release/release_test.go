@@ -295,8 +295,9 @@ func TestBumpRaisesNeverLowers(t *testing.T) {
 	assert.Equal(t, "1.1.0", res.Version)
 }
 
-// TestFilesOnlyChangeIsPatch: no row changed, but the dataset metadata did, or the files would be
-// written differently (here: the committed codebook differs from what the code writes).
+// TestFilesOnlyChangeIsPatch: no row changed, but the dataset metadata did, or the release would
+// be written differently (here: the committed RELEASE.md differs from what the code writes, as
+// after a change to how release notes are rendered). Either is a patch, and verify then passes.
 func TestFilesOnlyChangeIsPatch(t *testing.T) {
 	raw, out := rawCopy(t), filepath.Join(t.TempDir(), "output")
 	publishOK(t, raw, out, day1)
@@ -304,17 +305,26 @@ func TestFilesOnlyChangeIsPatch(t *testing.T) {
 	edit(t, filepath.Join(raw, "dataset.toml"), "Positions of Dutch political parties", "Positions of the Dutch political parties")
 	res := publishOK(t, raw, out, day1)
 	assert.Equal(t, "1.0.1", res.Version)
-	assert.Equal(t, []string{"the dataset metadata changed (raw/dataset.toml or the schema titles and descriptions)"}, res.Reasons)
+	assert.Equal(t, []string{"no row changed, but v1.0.0 would now be written differently (the dataset metadata in raw/dataset.toml, " +
+		"the schema descriptions or the code changed): SHA256SUMS, datapackage.json, dcat.jsonld"}, res.Reasons)
+	_, err := Verify(context.Background(), raw, out, 0, nil)
+	require.NoError(t, err)
 
-	path := filepath.Join(Dir(out, "1.0.1"), CodebookFile)
+	path := filepath.Join(Dir(out, "1.0.1"), ReleaseNotes)
 	b, err := os.ReadFile(path)
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(path, append(b, "\nAn older layout.\n"...), 0o644))
+	_, err = Verify(context.Background(), raw, out, 0, nil)
+	require.ErrorIs(t, err, model.ErrInvalid)
 	res = publishOK(t, raw, out, day1)
 	assert.Equal(t, "1.0.2", res.Version)
-	assert.Equal(t, []string{"no row changed, but these files would be written differently: CODEBOOK.md"}, res.Reasons)
+	assert.Equal(t, []string{"no row changed, but v1.0.1 would now be written differently (the dataset metadata in raw/dataset.toml, " +
+		"the schema descriptions or the code changed): RELEASE.md"}, res.Reasons)
 	v, err := Verify(context.Background(), raw, out, 0, nil)
 	require.NoError(t, err, "%v", v)
+	res = publishOK(t, raw, out, day1)
+	assert.Equal(t, UpToDate, res.Status, "and then nothing more to do")
+	assert.Equal(t, "1.0.2", res.Version)
 }
 
 func TestDateDoesNotGoBack(t *testing.T) {

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"github.com/standpunten/standpunten/pipeline/changes"
 	"github.com/standpunten/standpunten/pipeline/model"
@@ -44,38 +45,49 @@ func Verify(ctx context.Context, raw, out string, maxBytes int64, log *slog.Logg
 	if len(vs) == 0 {
 		return nil, model.Classified(model.ErrConfig, fmt.Errorf("%s has no releases to verify; publish one with standpunten release", filepath.Join(out, ReleasesDir)))
 	}
-	latest, err := readInfo(out, vs[len(vs)-1])
+	differ, files, err := reproduce(ctx, env{raw: raw, out: out, maxBytes: maxBytes, log: log}, vs, len(vs)-1)
 	if err != nil {
 		return nil, err
 	}
-	first, err := readInfo(out, vs[0])
-	if err != nil {
-		return nil, err
-	}
-	p := plan{raw: raw, maxBytes: maxBytes, first: first, version: latest.Version, date: mustDate(latest.Date), notes: latest.Notes, bump: latest.Level, log: log}
-	if len(vs) > 1 {
-		if p.prev, err = readInfo(out, vs[len(vs)-2]); err != nil {
-			return nil, err
+	res := &VerifyResult{Version: vs[len(vs)-1], Files: files, Mismatches: []string{}}
+	for _, d := range differ {
+		if !strings.HasSuffix(d, ")") {
+			d += ": differs"
 		}
-	} else {
-		p.first = nil // the first release was composed before it existed
+		res.Mismatches = append(res.Mismatches, d)
+	}
+	if len(res.Mismatches) > 0 {
+		return res, mismatchError{res}
+	}
+	return res, nil
+}
+
+// reproduce composes the published release versions[i] again from the raw texts (carrying ids
+// from the release before it, with its version, date, notes and level) into a temporary folder
+// and compares every file byte for byte. It returns the files that differ, are missing or are
+// extra ("<path> (in the release only)", "<path> (in the rebuild only)") and how many files it
+// compared. Composing a
+// release whose rows did not change reproduces the release before it too, to tell why it exists.
+func reproduce(ctx context.Context, e env, versions []string, i int) ([]string, int, error) {
+	p, err := planFor(e, versions, i)
+	if err != nil {
+		return nil, 0, err
 	}
 	tmp, err := os.MkdirTemp("", "standpunten-verify-")
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	defer os.RemoveAll(tmp)
 	if _, err := compose(ctx, p, tmp, func(string) {}); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	res := &VerifyResult{Version: latest.Version, Mismatches: []string{}}
-	want, err := listFiles(latest.Dir)
+	want, err := listFiles(Dir(e.out, versions[i]))
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	got, err := listFiles(tmp)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	names := map[string]bool{}
 	for n := range want {
@@ -89,33 +101,30 @@ func Verify(ctx context.Context, raw, out string, maxBytes int64, log *slog.Logg
 		sorted = append(sorted, n)
 	}
 	sort.Strings(sorted)
+	var differ []string
 	for _, n := range sorted {
-		res.Files++
 		w, inRelease := want[n]
 		g, inBuild := got[n]
 		switch {
 		case !inBuild:
-			res.Mismatches = append(res.Mismatches, n+": in the release, not in the rebuild")
+			differ = append(differ, n+" (in the release only)")
 		case !inRelease:
-			res.Mismatches = append(res.Mismatches, n+": in the rebuild, missing from the release")
+			differ = append(differ, n+" (in the rebuild only)")
 		default:
 			a, err := os.ReadFile(w)
 			if err != nil {
-				return nil, err
+				return nil, 0, err
 			}
 			b, err := os.ReadFile(g)
 			if err != nil {
-				return nil, err
+				return nil, 0, err
 			}
 			if !bytes.Equal(a, b) {
-				res.Mismatches = append(res.Mismatches, n+": differs")
+				differ = append(differ, n)
 			}
 		}
 	}
-	if len(res.Mismatches) > 0 {
-		return res, mismatchError{res}
-	}
-	return res, nil
+	return differ, len(sorted), nil
 }
 
 // listFiles maps the slash-separated relative path of every file below dir to its path.
