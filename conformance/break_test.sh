@@ -13,6 +13,10 @@
 #                  consistently to all three formats               -> duckdb keys only
 #   no-licence     every dct:license removed from dcat.jsonld      -> dcat dcat-ap-nl-3 (only when DIR
 #                                                                     has dcat.jsonld)
+#   wrong-namespace  dcat.jsonld's @context maps "dcat" to
+#                  http://www.w3.org/ns/dcat/ (slash, not #), so no
+#                  node is a dcat:Dataset or dcat:Distribution     -> dcat dcat-ap-3, dcat dcat-ap-nl-3
+#                                                                     (only when DIR has dcat.jsonld)
 # Prints one line per case and `N passed, M failed`; exit status 1 when a case did not go as expected.
 set -uo pipefail
 
@@ -169,6 +173,31 @@ EOF
   expect no-licence "$want" "license"
 else
   echo "skip break no-licence: $src has no dcat.jsonld"
+fi
+
+# 5. A wrong dcat namespace in the @context: every node keeps its properties but none has a class the
+#    SHACL shapes target, so without the focus-node check both profiles would pass with 0 violations.
+if [ -f "$base/dcat.jsonld" ]; then
+  fresh
+  "$PYTHON" - "$scratch/case/dcat.jsonld" <<'EOF'
+import json, sys
+p = sys.argv[1]
+doc = json.load(open(p, encoding="utf-8"))
+ctx = doc.get("@context")
+assert isinstance(ctx, dict) and ctx.get("dcat") == "http://www.w3.org/ns/dcat#", \
+    'dcat.jsonld has no inline @context mapping "dcat" to http://www.w3.org/ns/dcat#'
+ctx["dcat"] = "http://www.w3.org/ns/dcat/"
+json.dump(doc, open(p, "w", encoding="utf-8"), ensure_ascii=False, indent=2)
+EOF
+  [ $? -eq 0 ] || exit 2
+  run_suite "$scratch/case"
+  expect wrong-namespace "dcat_dcat-ap-3 dcat_dcat-ap-nl-3" \
+    "focus nodes validated: 0 dcat:Dataset, 0 dcat:Distribution
+no node is typed http://www.w3.org/ns/dcat#Dataset
+no node is typed http://www.w3.org/ns/dcat#Distribution
+http://www.w3.org/ns/dcat/Dataset"
+else
+  echo "skip break wrong-namespace: $src has no dcat.jsonld"
 fi
 
 echo "$passed passed, $failed failed"

@@ -5,7 +5,7 @@
 # build folder (parquet/, csv/, json/ only). For each DIR:
 #   duckdb.mjs        DuckDB (@duckdb/node-api): files, types, row counts, keys, Parquet = CSV = JSON
 #   pandas_check.py   pandas (Debian python3): every CSV with the schema's dtypes, equal to the JSON
-#   csvkit            csvclean: no structural errors in any CSV
+#   csvkit            csvclean (csvkit 1.x or 2.x): no structural errors in any CSV
 #   gocheck           Frictionless v1 profiles and resource contract, bytes/hash, parquet-go = arrow-go
 #   dcat              tools/shacl/validate.mjs against DCAT-AP 3.0.1 and DCAT-AP-NL 3.0 (if dcat.jsonld)
 # and once (unless --no-readme): readme.mjs runs the README's "### Load the data" snippets (when
@@ -100,20 +100,49 @@ tally() {
   failed=$((failed + fail))
 }
 
-# csvkit DIR: csvclean on every CSV file, in a scratch folder so that nothing is left behind. csvkit
-# 1.x reports errors as "Line N: …" under -n (dry run) and exits 0; 2.x prints them and exits
-# non-zero (and older versions without -n write *_err.csv): any of these is a failure.
+# csvkit DIR: csvclean on every CSV file, in a scratch folder so that nothing is left behind. The
+# check depends on the installed csvkit major version (`csvclean --version`):
+#   1.x (Debian 12 ships 1.0.7): `csvclean -n` (dry run) prints "No errors." or one "Line N: …" per
+#        structural error, and exits 0 either way; anything but "No errors.", a non-zero exit or a
+#        *_err.csv file left behind is a failure.
+#   2.x (newer Debian, pip): -n/--dry-run is gone and csvclean checks nothing unless asked. We run
+#        `csvclean --length-mismatch FILE` (rows longer or shorter than the header, 1.x's check): it
+#        writes the CSV to stdout (discarded) and, when it finds errors, a CSV report with a
+#        line_number,msg header on stderr, and exits 1. A non-zero exit or such a report is a failure.
+#        (Written from csvkit 2's documentation and changelog; only 1.x could be run here.)
+#   other versions: a failure, so that an unknown csvclean never passes silently.
 csvkit_check() {
-  local dir=$1 tmp n=0 bad=0 f out status details=""
+  local dir=$1 tmp n=0 bad=0 f out status fail details="" version major
+  version=$(csvclean --version 2>&1 | head -1)
+  major=$(printf '%s\n' "$version" | sed -nE 's/^csvclean ([0-9]+)\..*/\1/p')
+  case "$major" in
+    1 | 2) ;;
+    *)
+      echo "FAIL csvkit: cannot check with this csvclean (\`csvclean --version\` says \"$version\"); install csvkit 1.x or 2.x"
+      return
+      ;;
+  esac
   tmp=$(mktemp -d)
   for f in "$dir"/csv/*.csv; do
     [ -e "$f" ] || continue
     n=$((n + 1))
-    out=$(cd "$tmp" && csvclean -n "$f" 2>&1)
-    status=$?
-    if [ $status -ne 0 ] || { [ -n "$out" ] && [ "$out" != "No errors." ]; } || compgen -G "$tmp/*_err.csv" >/dev/null; then
+    fail=false
+    if [ "$major" = 1 ]; then
+      out=$(cd "$tmp" && csvclean -n "$f" 2>&1)
+      status=$?
+      if [ $status -ne 0 ] || [ "$out" != "No errors." ] || compgen -G "$tmp/*_err.csv" >/dev/null; then
+        fail=true
+      fi
+    else
+      out=$(cd "$tmp" && csvclean --length-mismatch "$f" 2>&1 >/dev/null)
+      status=$?
+      if [ $status -ne 0 ] || printf '%s\n' "$out" | grep -qE '^(label,)?line_number,msg'; then
+        fail=true
+      fi
+    fi
+    if $fail; then
       bad=$((bad + 1))
-      details+="  csv/$(basename "$f"): csvclean $(csvclean --version 2>&1 | head -1) exit $status: $(printf '%s' "$out" | head -5 | tr '\n' '|')"$'\n'
+      details+="  csv/$(basename "$f"): $version exit $status: $(printf '%s' "$out" | head -5 | tr '\n' '|')"$'\n'
     fi
     rm -f "$tmp"/*
   done
@@ -121,9 +150,9 @@ csvkit_check() {
   if [ $n -eq 0 ]; then
     echo "FAIL csvkit: no CSV files in $dir/csv"
   elif [ $bad -eq 0 ]; then
-    echo "ok csvkit: $n CSV files, csvclean finds no structural errors"
+    echo "ok csvkit: $n CSV files, $version finds no structural errors"
   else
-    echo "FAIL csvkit: $bad of $n CSV files have structural errors"
+    echo "FAIL csvkit: $bad of $n CSV files have structural errors ($version)"
     printf '%s' "$details"
   fi
 }

@@ -56,14 +56,16 @@ func needTool(t *testing.T) string {
 	return node
 }
 
-// shaclResult is what validate.mjs reported.
+// shaclResult is what validate.mjs reported: exit status, the counts of its count line (results by
+// severity, focus nodes validated by class), stdout and stderr.
 type shaclResult struct {
 	code                       int
 	violations, warnings, info int
-	out                        string
+	datasets, distributions    int
+	out, stderr                string
 }
 
-var countLine = regexp.MustCompile(`(?m)^.*: (\d+) violation\(s\), (\d+) warning\(s\), (\d+) info\(s\) against \d+ shape file\(s\)$`)
+var countLine = regexp.MustCompile(`(?m)^.*: (\d+) violation\(s\), (\d+) warning\(s\), (\d+) info\(s\) against \d+ shape file\(s\); focus nodes validated: (\d+) dcat:Dataset, (\d+) dcat:Distribution$`)
 
 // validateSHACL runs tools/shacl/validate.mjs on data with a profile.
 func validateSHACL(t *testing.T, node string, data []byte, profile string) shaclResult {
@@ -74,7 +76,7 @@ func validateSHACL(t *testing.T, node string, data []byte, profile string) shacl
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
-	res := shaclResult{out: stdout.String()}
+	res := shaclResult{out: stdout.String(), stderr: stderr.String()}
 	var ee *exec.ExitError
 	switch {
 	case err == nil:
@@ -89,10 +91,38 @@ func validateSHACL(t *testing.T, node string, data []byte, profile string) shacl
 	res.violations, _ = strconv.Atoi(m[1])
 	res.warnings, _ = strconv.Atoi(m[2])
 	res.info, _ = strconv.Atoi(m[3])
+	res.datasets, _ = strconv.Atoi(m[4])
+	res.distributions, _ = strconv.Atoi(m[5])
 	return res
 }
 
 var profiles = []string{"dcat-ap-3", "dcat-ap-nl-3"}
+
+// countTyped counts the nodes of a dcat.jsonld's @graph whose @type is (or includes) typ.
+func countTyped(t *testing.T, b []byte, typ string) int {
+	t.Helper()
+	var doc struct {
+		Graph []map[string]any `json:"@graph"`
+	}
+	require.NoError(t, json.Unmarshal(b, &doc))
+	n := 0
+	for _, node := range doc.Graph {
+		switch v := node["@type"].(type) {
+		case string:
+			if v == typ {
+				n++
+			}
+		case []any:
+			for _, x := range v {
+				if x == typ {
+					n++
+					break
+				}
+			}
+		}
+	}
+	return n
+}
 
 // TestDCATConformsToSHACL checks dcat.jsonld of a real build against DCAT-AP 3.0.1 and DCAT-AP-NL 3.0:
 // no violations allowed. Warnings from the recommended (aanbevolen) shapes are logged, not failed.
@@ -101,10 +131,16 @@ func TestDCATConformsToSHACL(t *testing.T) {
 	for name, r := range map[string]*Release{"build": buildRelease(t), "golden": fixedRelease(t)} {
 		b, err := DCAT(r)
 		require.NoError(t, err)
+		datasets, distributions := countTyped(t, b, "dcat:Dataset"), countTyped(t, b, "dcat:Distribution")
+		require.Equal(t, 1, datasets, "dcat:Dataset nodes in dcat.jsonld")
+		require.Positive(t, distributions, "dcat:Distribution nodes in dcat.jsonld")
 		for _, profile := range profiles {
 			t.Run(name+"/"+profile, func(t *testing.T) {
 				res := validateSHACL(t, node, b, profile)
 				assert.Equal(t, 0, res.code, "exit status")
+				// Every dataset and distribution was a focus node, so the pass means something.
+				assert.Equal(t, datasets, res.datasets, "dcat:Dataset focus nodes validated")
+				assert.Equal(t, distributions, res.distributions, "dcat:Distribution focus nodes validated")
 				if res.violations > 0 {
 					t.Errorf("dcat.jsonld has %d violation(s) of %s:\n%s", res.violations, profile, res.out)
 				}
@@ -165,5 +201,54 @@ func TestSHACLCatchesViolations(t *testing.T) {
 				assert.Contains(t, res.out, "path:         "+w, "expected a violation on %s:\n%s", w, res.out)
 			}
 		})
+	}
+}
+
+// TestSHACLFailsWhenNothingMatches proves that a dcat.jsonld whose classes the shapes cannot see fails,
+// rather than passing with 0 violations: a wrong dcat namespace (trailing slash instead of #), no
+// @context at all, and distributions typed with another vocabulary's class.
+func TestSHACLFailsWhenNothingMatches(t *testing.T) {
+	node := needTool(t)
+	b, err := DCAT(fixedRelease(t))
+	require.NoError(t, err)
+	var doc map[string]any
+	require.NoError(t, json.Unmarshal(b, &doc))
+	delete(doc, "@context")
+	noContext, err := publish.EncodeJSON(doc)
+	require.NoError(t, err)
+
+	// replace replaces old in b, failing the test when old is not there, so no case tests the intact file.
+	replace := func(old, new string) []byte {
+		require.Contains(t, string(b), old)
+		return bytes.ReplaceAll(b, []byte(old), []byte(new))
+	}
+	for _, tc := range []struct {
+		name                    string
+		data                    []byte
+		datasets, distributions int
+		stderr                  []string
+	}{
+		{"dcat namespace with trailing slash",
+			replace(`"dcat": "http://www.w3.org/ns/dcat#"`, `"dcat": "http://www.w3.org/ns/dcat/"`), 0, 0,
+			[]string{"nothing was checked", "no node is typed http://www.w3.org/ns/dcat#Dataset",
+				"no node is typed http://www.w3.org/ns/dcat#Distribution", "http://www.w3.org/ns/dcat/Dataset"}},
+		{"no @context", noContext, 0, 0,
+			[]string{"nothing was checked", "no node is typed http://www.w3.org/ns/dcat#Dataset", "no @context"}},
+		{"distributions not dcat:Distribution",
+			replace(`"@type": "dcat:Distribution"`, `"@type": "dct:Distribution"`), 1, 0,
+			[]string{"the check is incomplete", "no node is typed http://www.w3.org/ns/dcat#Distribution",
+				"http://purl.org/dc/terms/Distribution"}},
+	} {
+		for _, profile := range profiles {
+			t.Run(tc.name+"/"+profile, func(t *testing.T) {
+				res := validateSHACL(t, node, tc.data, profile)
+				assert.Equal(t, 1, res.code, "exit status when a class has no focus node:\n%s%s", res.out, res.stderr)
+				assert.Equal(t, tc.datasets, res.datasets, "dcat:Dataset focus nodes validated")
+				assert.Equal(t, tc.distributions, res.distributions, "dcat:Distribution focus nodes validated")
+				for _, w := range tc.stderr {
+					assert.Contains(t, res.stderr, w)
+				}
+			})
+		}
 	}
 }

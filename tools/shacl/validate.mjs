@@ -5,8 +5,17 @@
 //
 // The JSON-LD must carry its @context inline: any remote context or document load is refused, so the
 // result never depends on the network. Every result is printed as one block (severity, focus node,
-// path, message, source shape), sorted, followed by one count line. Exit status: 0 when there are no
-// violations (warnings and infos do not fail), 1 when there are, 2 on a usage or read error.
+// path, message, source shape), sorted, followed by one count line that also says how many
+// dcat:Dataset and dcat:Distribution focus nodes were validated. Exit status: 0 when there are no
+// violations (warnings and infos do not fail) and both classes had focus nodes, 1 when there are
+// violations or a class had none, 2 on a usage or read error.
+//
+// The focus-node rule guards against a pass that proves nothing: if the @context is missing or a
+// namespace is wrong (say "dcat": "http://www.w3.org/ns/dcat/"), no node has a class the shapes
+// target and every profile reports 0 violations. So the data graph must hold at least one node typed
+// http://www.w3.org/ns/dcat#Dataset and one typed http://www.w3.org/ns/dcat#Distribution, and the
+// shapes must select at least one of each as a focus node; otherwise the run fails with exit 1 and a
+// message on stderr saying what is missing.
 //
 // --profile picks the official shape files from the shared vocabulary folder (default: ../shared/vocab
 // next to the repository, i.e. <repo>/../shared/vocab; override with --vocab):
@@ -40,11 +49,17 @@ export const profiles = {
 
 const SH = 'http://www.w3.org/ns/shacl#';
 const EUSH_MESSAGE = 'https://purl.eu/ns/shacl#message';
+const RDF_TYPE = 'http://www.w3.org/1999/02/22-rdf-syntax-ns#type';
+const DCAT = 'http://www.w3.org/ns/dcat#';
+
+// required are the classes of which the data must hold, and the shapes must validate, at least one node.
+const required = ['Dataset', 'Distribution'].map((local) => ({ iri: DCAT + local, name: 'dcat:' + local }));
 
 const usage = `usage: node tools/shacl/validate.mjs [--profile NAME]... [--vocab DIR] DATA.jsonld [SHAPES.ttl...]
   --profile NAME  add the shape files of a profile: ${Object.keys(profiles).join(', ')}
   --vocab DIR     folder holding the official shape files (default ${defaultVocab})
-exit status: 0 no violations, 1 violations, 2 usage or read error`;
+exit status: 0 no violations, 1 violations or nothing checked (no dcat:Dataset or dcat:Distribution
+focus node), 2 usage or read error`;
 
 class UsageError extends Error {}
 
@@ -108,6 +123,14 @@ function term(t) {
 
 const toQuad = (q) => env.quad(term(q.subject), term(q.predicate), term(q.object), term(q.graph));
 
+// hasKey tells whether an object anywhere in the JSON value x has the key k.
+function hasKey(x, k) {
+  if (Array.isArray(x)) return x.some((v) => hasKey(v, k));
+  if (x && typeof x === 'object') return Object.hasOwn(x, k) || Object.values(x).some((v) => hasKey(v, k));
+  return false;
+}
+
+// loadData reads the JSON-LD file into an RDF dataset, and tells whether it has an @context at all.
 async function loadData(file) {
   const text = await readText(file, 'the data');
   let doc;
@@ -132,7 +155,8 @@ async function loadData(file) {
     throw new Error(`${file}: cannot read JSON-LD: ${err.message}${detail}`);
   }
   if (quads.length === 0) throw new Error(`${file}: the JSON-LD holds no triples`);
-  return env.dataset(quads.map(toQuad));
+  const hasContext = hasKey(doc, '@context');
+  return { dataset: env.dataset(quads.map(toQuad)), hasContext };
 }
 
 async function loadShapes(files) {
@@ -188,6 +212,65 @@ function message(result, shapes) {
   return parts.length > 0 ? parts.join('; ') : show(result.sourceConstraintComponent);
 }
 
+const key = (t) => `${t.termType}:${t.value}`;
+
+// typedNodes returns, per required class, the keys of the data graph's nodes with that rdf:type.
+function typedNodes(data) {
+  return required.map((c) => {
+    const nodes = new Set();
+    for (const q of data.match(null, env.namedNode(RDF_TYPE), env.namedNode(c.iri))) nodes.add(key(q.subject));
+    return nodes;
+  });
+}
+
+// focusNodes returns the keys of every node that some shape with a target selects in the data graph,
+// as the validator itself computes them.
+function focusNodes(validator) {
+  const nodes = new Set();
+  for (const shape of validator.shapesGraph.shapesWithTarget) {
+    for (const t of shape.getTargetNodes(validator.$data)) nodes.add(key(t));
+  }
+  return nodes;
+}
+
+// nothingChecked explains, for a file whose data graph lacks a node of a required class or whose
+// shapes select none of them, why the result proves nothing; it returns '' when each class has focus
+// nodes.
+function nothingChecked(file, data, hasContext, typed, focused, shapeFiles) {
+  const problems = [];
+  let untyped = false;
+  required.forEach((c, i) => {
+    if (typed[i].size === 0) {
+      problems.push(`no node is typed ${c.iri} (${c.name})`);
+      untyped = true;
+    } else if (focused[i] === 0) {
+      problems.push(`${typed[i].size} node(s) are typed ${c.name} but no shape in the ${shapeFiles} shape file(s) targets them`);
+    }
+  });
+  if (problems.length === 0) return '';
+  const what = focused.every((n) => n === 0) ? 'nothing was checked' : 'the check is incomplete';
+  if (!untyped) {
+    return `${file}: ${what}: ${problems.join('; ')}. Use --profile, or shapes with sh:targetClass ${required.map((c) => c.name).join(' and ')} (namespace ${DCAT}).`;
+  }
+  const types = new Set();
+  for (const q of data.match(null, env.namedNode(RDF_TYPE), null)) types.add(q.object.value);
+  // Name the near misses first (a class IRI ending in Dataset or Distribution), else a few types.
+  const near = [...types].filter((t) => /(Dataset|Distribution)$/.test(t) && !required.some((c) => c.iri === t)).sort();
+  let seen;
+  if (near.length > 0) {
+    seen = `the data has ${near.join(', ')} instead`;
+  } else if (types.size === 0) {
+    seen = 'the data has no rdf:type at all';
+  } else {
+    const all = [...types].sort();
+    seen = `the data's rdf:type IRIs are ${all.slice(0, 6).join(', ')}${all.length > 6 ? `, … (${all.length} in all)` : ''}`;
+  }
+  const hint = hasContext
+    ? `check that its @context maps "dcat" to exactly ${DCAT} (with the #, no trailing slash)`
+    : `it has no @context: add one inline that maps "dcat" to ${DCAT}`;
+  return `${file}: ${what}: ${problems.join('; ')}; ${seen}. A wrong namespace leaves the shapes nothing to validate: ${hint}.`;
+}
+
 async function main(argv, out, err) {
   let opts;
   try {
@@ -214,7 +297,10 @@ async function main(argv, out, err) {
       throw new Error(`refusing to load owl:imports ${url.value} (validation runs offline)`);
     },
   });
-  const report = await validator.validate(data);
+  const report = await validator.validate(data.dataset);
+  const typed = typedNodes(data.dataset);
+  const focus = focusNodes(validator);
+  const focused = typed.map((nodes) => [...nodes].filter((k) => focus.has(k)).length);
   const counts = { Violation: 0, Warning: 0, Info: 0 };
   const blocks = [];
   for (const r of report.results) {
@@ -234,9 +320,15 @@ async function main(argv, out, err) {
   const rank = (b) => (b.startsWith('Violation') ? 0 : b.startsWith('Warning') ? 1 : 2);
   blocks.sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
   for (const b of blocks) out.write(b + '\n');
+  const validated = required.map((c, i) => `${focused[i]} ${c.name}`).join(', ');
   out.write(
-    `${opts.data}: ${counts.Violation} violation(s), ${counts.Warning} warning(s), ${counts.Info} info(s) against ${opts.shapes.length} shape file(s)\n`,
+    `${opts.data}: ${counts.Violation} violation(s), ${counts.Warning} warning(s), ${counts.Info} info(s) against ${opts.shapes.length} shape file(s); focus nodes validated: ${validated}\n`,
   );
+  const why = nothingChecked(opts.data, data.dataset, data.hasContext, typed, focused, opts.shapes.length);
+  if (why) {
+    err.write(`validate.mjs: ${why}\n`);
+    return 1;
+  }
   return counts.Violation > 0 ? 1 : 0;
 }
 
