@@ -99,6 +99,9 @@ func releaseCommand(stdout, stderr io.Writer, runErr *error) *cli.Command {
 				o.Date = time.Now().UTC().Format("2006-01-02")
 			}
 			if err := o.check(); err != nil {
+				if o.JSON {
+					_ = encodeJSON(stdout, failure(err))
+				}
 				return err
 			}
 			*runErr = runRelease(ctx, o, stdout, stderr)

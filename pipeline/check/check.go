@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -306,6 +307,10 @@ func (f *folder) accounting() {
 // datapackage.json does not hide a changed file.
 var ReleaseFiles = []string{"CODEBOOK.md", "RELEASE.md", SumsFile, "changes.json", DataPackageFile, "dcat.jsonld"}
 
+// releaseName is the name of a release folder (vX.Y.Z), which is checked as a release even when
+// every release file was removed.
+var releaseName = regexp.MustCompile(`^v[0-9]+\.[0-9]+\.[0-9]+$`)
+
 func (f *folder) releaseComplete() {
 	var missing []string
 	for _, name := range ReleaseFiles {
@@ -313,7 +318,7 @@ func (f *folder) releaseComplete() {
 			missing = append(missing, name)
 		}
 	}
-	if len(missing) == len(ReleaseFiles) {
+	if len(missing) == len(ReleaseFiles) && !releaseName.MatchString(filepath.Base(f.dir)) {
 		return // a build folder
 	}
 	for _, name := range missing {

@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/standpunten/standpunten/pipeline/changes"
-	"github.com/standpunten/standpunten/pipeline/model"
 	"github.com/standpunten/standpunten/pipeline/publish"
 )
 
@@ -33,9 +32,7 @@ func Publish(ctx context.Context, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if h.latest != nil && o.Date.String() < h.latest.Date {
-		return nil, model.Classified(model.ErrConfig, fmt.Errorf("release date %s is before the latest release v%s of %s; release dates do not go back (pass --date)", o.Date, h.latest.Version, h.latest.Date))
-	}
+
 	// A run killed after its release folder went in place left CHANGELOG.md or latest behind.
 	if !o.DryRun {
 		if err := finish(o.OutDir); err != nil {

@@ -301,6 +301,14 @@ func compose(ctx context.Context, p plan, dir string, crash func(string)) (*comp
 		}
 	}
 	res.computed = computed
+	if p.version == "" && p.prev != nil {
+		if computed == changes.LevelNone {
+			return res, nil // nothing to publish: the caller says up to date
+		}
+		if p.date.String() < p.prev.Date {
+			return nil, model.Classified(model.ErrConfig, fmt.Errorf("release date %s is before the latest release v%s of %s; release dates do not go back (pass --date)", p.date, p.prev.Version, p.prev.Date))
+		}
+	}
 
 	ch.Previous = ""
 	prevVersion := ""

@@ -330,7 +330,11 @@ func TestFilesOnlyChangeIsPatch(t *testing.T) {
 func TestDateDoesNotGoBack(t *testing.T) {
 	raw, out := rawCopy(t), filepath.Join(t.TempDir(), "output")
 	publishOK(t, raw, out, day1)
-	_, err := Publish(context.Background(), Options{RawDir: raw, OutDir: out, Date: model.Date{Year: 2026, Month: 11, Day: 22}})
+	earlier := model.Date{Year: 2026, Month: 11, Day: 22}
+	res := publishOK(t, raw, out, earlier)
+	assert.Equal(t, UpToDate, res.Status, "with nothing to publish, the date does not matter")
+	fixTypo(t, raw)
+	_, err := Publish(context.Background(), Options{RawDir: raw, OutDir: out, Date: earlier})
 	require.ErrorIs(t, err, model.ErrConfig)
 	assert.Contains(t, err.Error(), "before the latest release v1.0.0 of 2026-11-23")
 }
@@ -400,4 +404,9 @@ func TestOldTextComesBack(t *testing.T) {
 	assertValid(t, Dir(out, "1.1.0"))
 	_, err = Verify(context.Background(), raw, out, 0, nil)
 	require.NoError(t, err)
+}
+
+func fixTypo(t *testing.T, raw string) {
+	t.Helper()
+	edit(t, filepath.Join(raw, "tk2023-bigtech-scores.txt"), "maatschappelijk volstrekt onwenselijk", "maatschappelijk volkomen onwenselijk")
 }
