@@ -139,10 +139,7 @@ func runRelease(ctx context.Context, o releaseOptions, stdout, stderr io.Writer)
 		}
 	}
 	res, err := release.Publish(ctx, opts)
-	var inv *build.InvalidError
-	if errors.As(err, &inv) {
-		printFindings(stderr, inv.Report)
-	}
+	printInvalid(stderr, err)
 	if err != nil {
 		return err
 	}

@@ -149,10 +149,7 @@ func indentJoined(err error) string {
 func runBuild(ctx context.Context, o buildOptions, stdout, stderr io.Writer) error {
 	log := newLogger(o.LogFormat, stderr)
 	sum, err := build.Run(ctx, build.Options{RawDir: o.Raw, OutDir: o.Out, MaxBytes: o.MaxBytes, Logger: log})
-	var inv *build.InvalidError
-	if errors.As(err, &inv) {
-		printFindings(stderr, inv.Report)
-	}
+	printInvalid(stderr, err)
 	if err != nil {
 		return err
 	}
@@ -164,6 +161,14 @@ func runBuild(ctx context.Context, o buildOptions, stdout, stderr io.Writer) err
 		fmt.Fprintf(stderr, "%d validation warnings (published; see %s/validation.json)\n", sum.Validation.Failed[validate.Warning], o.Out)
 	}
 	return nil
+}
+
+// printInvalid prints the errors of a build that failed validation.
+func printInvalid(w io.Writer, err error) {
+	var inv *build.InvalidError
+	if errors.As(err, &inv) {
+		printFindings(w, inv.Report)
+	}
 }
 
 func printFindings(w io.Writer, r validate.Report) {
