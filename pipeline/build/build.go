@@ -225,7 +225,7 @@ func write(ctx context.Context, opts Options, dir string, set schemas.Set, reg *
 				return nil, err
 			}
 		}
-		chk.Passages(res.Document, res.Passages)
+		chk.PassagesIn(res.Document, res.Passages, text.Raw)
 		chk.Scores(res.Scores, res.Parties)
 		accounting = append(accounting, acc)
 		ds := DocumentSummary{DocumentID: src.ID, Format: src.Format, Parties: len(res.Parties), Passages: len(res.Passages),

@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"bytes"
 	"fmt"
 	"regexp"
 	"sort"
@@ -163,8 +164,13 @@ func (c *Checker) Row(table string, r model.Row) {
 	}
 }
 
-// Passages checks the dataset rules over one document's passages (in source order).
-func (c *Checker) Passages(doc model.Document, ps []model.Passage) {
+// Passages checks the dataset rules over one document's passages (in source order). Findings
+// name the passage's place in the raw text as raw_path:line.
+func (c *Checker) Passages(doc model.Document, ps []model.Passage) { c.PassagesIn(doc, ps, nil) }
+
+// PassagesIn is Passages with the raw bytes of the document at hand, so that findings name the
+// place as raw_path:line:col (col counts characters from 1; bytes where the file is not UTF-8).
+func (c *Checker) PassagesIn(doc model.Document, ps []model.Passage, raw []byte) {
 	byID := map[string]*model.Passage{}
 	summaries := map[string]int{}
 	var lastEnd int64
@@ -172,6 +178,9 @@ func (c *Checker) Passages(doc model.Document, ps []model.Passage) {
 		p := &ps[i]
 		byID[p.ID] = p
 		src := fmt.Sprintf("%s:%d", doc.RawPath, p.SourceLine)
+		if col := column(raw, p.SourceStart); col > 0 {
+			src = fmt.Sprintf("%s:%d", src, col)
+		}
 		f := func(rule string, sev Severity, field, msg string) Finding {
 			return Finding{Rule: rule, Severity: sev, Table: "passages", Key: p.ID, Field: field, Value: short(p.Text), Message: msg, Source: src}
 		}
@@ -350,4 +359,19 @@ func short(s string) string {
 	}
 	r := []rune(s)
 	return string(r[:77]) + "…"
+}
+
+// column is the 1-based column of byte offset off in raw, or 0 when raw does not hold it.
+func column(raw []byte, off int64) int {
+	if raw == nil || off < 0 || off > int64(len(raw)) {
+		return 0
+	}
+	line := raw[:off]
+	if i := bytes.LastIndexByte(line, '\n'); i >= 0 {
+		line = line[i+1:]
+	}
+	if utf8.Valid(raw) {
+		return utf8.RuneCount(line) + 1
+	}
+	return len(line) + 1
 }

@@ -96,3 +96,18 @@ func TestForeignKeysInAnyOrder(t *testing.T) {
 	assert.Equal(t, []string{"fk.scores.party_id"}, rules(r))
 	assert.Equal(t, "d/never", r.Findings[0].Key, "composite keys read with /")
 }
+
+// TestSourceColumn: with the raw text at hand, findings from the source name line and column.
+func TestSourceColumn(t *testing.T) {
+	c := newChecker(t)
+	raw := []byte("Kop\n- één “open\n")
+	p := model.Passage{ID: "aaaaaaaaaaaaaaaa", DocumentID: "d", PartyID: ptr("volt"), Kind: model.KindBullet, Seq: 1,
+		Text: "één “open", SourceStart: 6, SourceEnd: int64(len(raw)) - 1, SourceLine: 2, Flags: []string{}}
+	c.PassagesIn(model.Document{ID: "d", RawBytes: int64(len(raw)), RawPath: "raw/d.txt"}, []model.Passage{p}, raw)
+	r := c.Report()
+	require.Equal(t, []string{"rule.balanced_quotes"}, rules(r))
+	assert.Equal(t, "raw/d.txt:2:3", r.Findings[0].Source)
+	assert.Equal(t, 0, column(nil, 3))
+	assert.Equal(t, 3, column([]byte("ab\xe9d"), 2), "not UTF-8: bytes")
+	assert.Equal(t, 2, column([]byte("\nx\né"+"z"), 5), "after one two-byte character")
+}
