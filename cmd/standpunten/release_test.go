@@ -70,6 +70,7 @@ func TestReleaseCommand(t *testing.T) {
 	fixTypo(t, raw)
 	code, stdout, stderr = runCLI("verify", "--raw", raw, "--out", out)
 	assert.Equal(t, exitInvalid, code)
+	assert.Empty(t, stdout, "a failed verify prints its mismatches on stderr only")
 	assert.Contains(t, stderr, "mismatch: csv/passages.csv: differs")
 
 	code, stdout, _ = runCLI("release", "--raw", raw, "--out", out, "--date", "2026-11-24", "--dry-run")

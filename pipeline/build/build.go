@@ -253,15 +253,15 @@ func write(ctx context.Context, opts Options, dir string, set schemas.Set, reg *
 		return sum, &InvalidError{Report: sum.Validation}
 	}
 	sort.Slice(accounting, func(i, j int) bool { return accounting[i].DocumentID < accounting[j].DocumentID })
-	if err := publish.WriteJSON(filepath.Join(dir, "accounting.json"), map[string]any{"documents": accounting}); err != nil {
+	if err := publish.WriteJSON(filepath.Join(dir, publish.AccountingFile), map[string]any{"documents": accounting}); err != nil {
 		return nil, err
 	}
-	if err := publish.WriteJSON(filepath.Join(dir, "validation.json"), sum.Validation); err != nil {
+	if err := publish.WriteJSON(filepath.Join(dir, publish.ValidationFile), sum.Validation); err != nil {
 		return nil, err
 	}
 	for _, name := range schemas.Order {
 		sum.Files = append(sum.Files, filepath.Join("parquet", name+".parquet"), filepath.Join("csv", name+".csv"), filepath.Join("json", name+".json"))
 	}
-	sum.Files = append(sum.Files, "accounting.json", "validation.json")
+	sum.Files = append(sum.Files, publish.AccountingFile, publish.ValidationFile)
 	return sum, nil
 }

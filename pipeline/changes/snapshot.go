@@ -52,7 +52,7 @@ func Load(dir string, set schemas.Set) (*Snapshot, error) {
 // resources (named <table>-parquet) of dir/datapackage.json when that file exists, else the
 // schemas embedded in package schemas.
 func SchemasOf(dir string) (schemas.Set, error) {
-	path := filepath.Join(dir, "datapackage.json")
+	path := filepath.Join(dir, publish.DataPackageFile)
 	b, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return schemas.Load()

@@ -23,8 +23,8 @@ import (
 // Checksum and metadata files a release folder may hold.
 const (
 	SumsFile        = publish.SumsFile
-	DataPackageFile = "datapackage.json"
-	AccountingFile  = "accounting.json"
+	DataPackageFile = publish.DataPackageFile
+	AccountingFile  = publish.AccountingFile
 )
 
 // Folder checks the output folder dir against the table schemas in set.
@@ -302,23 +302,21 @@ func (f *folder) accounting() {
 	}
 }
 
-// ReleaseFiles are the files besides the tables that every release folder holds. A folder with
-// any of them is checked as a release: a missing one is a finding, so deleting SHA256SUMS or
-// datapackage.json does not hide a changed file.
-var ReleaseFiles = []string{"CODEBOOK.md", "RELEASE.md", SumsFile, "changes.json", DataPackageFile, "dcat.jsonld"}
-
 // releaseName is the name of a release folder (vX.Y.Z), which is checked as a release even when
 // every release file was removed.
 var releaseName = regexp.MustCompile(`^v[0-9]+\.[0-9]+\.[0-9]+$`)
 
+// releaseComplete checks a folder that holds any of publish.ReleaseFiles, or is named vX.Y.Z, as
+// a release: a missing release file is a finding, so deleting SHA256SUMS or datapackage.json does
+// not hide a changed file.
 func (f *folder) releaseComplete() {
 	var missing []string
-	for _, name := range ReleaseFiles {
+	for _, name := range publish.ReleaseFiles {
 		if _, err := os.Stat(filepath.Join(f.dir, name)); err != nil {
 			missing = append(missing, name)
 		}
 	}
-	if len(missing) == len(ReleaseFiles) && !releaseName.MatchString(filepath.Base(f.dir)) {
+	if len(missing) == len(publish.ReleaseFiles) && !releaseName.MatchString(filepath.Base(f.dir)) {
 		return // a build folder
 	}
 	for _, name := range missing {

@@ -228,7 +228,7 @@ func writeSums(t *testing.T, dir string) {
 
 func TestChecksums(t *testing.T) {
 	dir := scratch(t)
-	for _, name := range ReleaseFiles {
+	for _, name := range publish.ReleaseFiles {
 		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte("{}\n"), 0o644))
 	}
 	require.NoError(t, os.WriteFile(filepath.Join(dir, DataPackageFile), []byte(`{"resources":[]}`), 0o644))
@@ -256,7 +256,7 @@ func TestChecksums(t *testing.T) {
 
 func TestDataPackageHashes(t *testing.T) {
 	dir := scratch(t)
-	for _, name := range ReleaseFiles {
+	for _, name := range publish.ReleaseFiles {
 		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte("{}\n"), 0o644))
 	}
 	path := publish.Path(dir, publish.FormatCSV, "parties")
@@ -284,7 +284,7 @@ func TestDataPackageHashes(t *testing.T) {
 // checksum files does not hide a changed file.
 func TestReleaseFilesRequired(t *testing.T) {
 	dir := scratch(t)
-	for _, name := range ReleaseFiles {
+	for _, name := range publish.ReleaseFiles {
 		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte("{}\n"), 0o644))
 	}
 	require.NoError(t, os.Remove(filepath.Join(dir, DataPackageFile)))

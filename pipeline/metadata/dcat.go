@@ -75,7 +75,7 @@ func (g graph) sorted() []node {
 // DistributionURI is the URI of a file's dcat:Distribution: a fragment of the release's own
 // dcat.jsonld, so it is distinct from the file (dcat:downloadURL) and from other releases.
 func DistributionURI(r *Release, f File) string {
-	return r.Dataset.ReleaseURL(r.Version, "dcat.jsonld") + "#" + f.Table + "-" + f.Format
+	return r.Dataset.ReleaseURL(r.Version, publish.DCATFile) + "#" + f.Table + "-" + f.Format
 }
 
 // DCAT renders dcat.jsonld for the release: one dcat:Dataset with the stable URI and dct:identifier of
@@ -92,8 +92,8 @@ func DCAT(r *Release) ([]byte, error) {
 	if issued.Year == 0 {
 		issued = r.Date
 	}
-	packageURL := d.ReleaseURL(r.Version, "datapackage.json")
-	codebookURL := d.ReleaseURL(r.Version, "CODEBOOK.md")
+	packageURL := d.ReleaseURL(r.Version, publish.DataPackageFile)
+	codebookURL := d.ReleaseURL(r.Version, publish.CodebookFile)
 
 	ds := node{
 		"@id":               d.URI(),

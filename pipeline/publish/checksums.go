@@ -12,8 +12,20 @@ import (
 	"strings"
 )
 
-// SumsFile is the checksum file of a release folder, in the format `sha256sum -c` reads.
-const SumsFile = "SHA256SUMS"
+// The files of an output folder besides the tables: a build has the first two, a release all.
+const (
+	AccountingFile   = "accounting.json"  // where every byte of every raw text went
+	ValidationFile   = "validation.json"  // the validation report
+	ChangesFile      = "changes.json"     // what changed since the previous release
+	ReleaseNotesFile = "RELEASE.md"       // the same, readable
+	CodebookFile     = "CODEBOOK.md"      // every table and column
+	DataPackageFile  = "datapackage.json" // Frictionless Data Package
+	DCATFile         = "dcat.jsonld"      // DCAT-AP
+	SumsFile         = "SHA256SUMS"       // checksums of every other file, as `sha256sum -c` reads them
+)
+
+// ReleaseFiles are the files every release folder holds besides the tables and the build's own.
+var ReleaseFiles = []string{CodebookFile, ReleaseNotesFile, SumsFile, ChangesFile, DataPackageFile, DCATFile}
 
 // FileSHA256 returns the lower-case hex SHA-256 of a file and its size.
 func FileSHA256(path string) (string, int64, error) {

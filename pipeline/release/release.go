@@ -27,11 +27,11 @@ import (
 
 // Files of a release folder besides the tables, and of the output folder.
 const (
-	ChangesFile     = "changes.json"
-	ReleaseNotes    = "RELEASE.md"
-	CodebookFile    = "CODEBOOK.md"
-	DataPackageFile = "datapackage.json"
-	DCATFile        = "dcat.jsonld"
+	ChangesFile     = publish.ChangesFile
+	ReleaseNotes    = publish.ReleaseNotesFile
+	CodebookFile    = publish.CodebookFile
+	DataPackageFile = publish.DataPackageFile
+	DCATFile        = publish.DCATFile
 	SumsFile        = publish.SumsFile
 	ChangelogFile   = "CHANGELOG.md"
 	LatestLink      = "latest"
