@@ -139,10 +139,21 @@ func Releases(out string) ([]string, error) {
 func Dir(out, version string) string { return filepath.Join(out, ReleasesDir, "v"+version) }
 
 func readInfo(out, version string) (*info, error) {
-	dir := Dir(out, version)
-	b, err := os.ReadFile(filepath.Join(dir, ChangesFile))
+	in, err := readInfoIn(Dir(out, version))
 	if err != nil {
 		return nil, fmt.Errorf("release v%s: %w", version, err)
+	}
+	if in.Version != version {
+		return nil, &model.SourceError{File: filepath.Join(in.Dir, ChangesFile), Msg: fmt.Sprintf("says version %q, the folder is v%s", in.Version, version)}
+	}
+	return in, nil
+}
+
+// readInfoIn reads what the release folder dir says about itself in its changes.json.
+func readInfoIn(dir string) (*info, error) {
+	b, err := os.ReadFile(filepath.Join(dir, ChangesFile))
+	if err != nil {
+		return nil, err
 	}
 	var c struct {
 		Version, Date, Notes string
@@ -150,9 +161,6 @@ func readInfo(out, version string) (*info, error) {
 	}
 	if err := json.Unmarshal(b, &c); err != nil {
 		return nil, &model.SourceError{File: filepath.Join(dir, ChangesFile), Msg: err.Error(), Hint: "a release folder is never edited by hand"}
-	}
-	if c.Version != version {
-		return nil, &model.SourceError{File: filepath.Join(dir, ChangesFile), Msg: fmt.Sprintf("says version %q, the folder is v%s", c.Version, version)}
 	}
 	return &info{Version: c.Version, Date: c.Date, Notes: c.Notes, Level: c.Level, Dir: dir}, nil
 }

@@ -3,8 +3,6 @@ package release
 import (
 	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io/fs"
 	"log/slog"
@@ -166,25 +164,9 @@ func Diff(oldDir, newDir string) (*changes.Changes, error) {
 		dir string
 		to  *string
 	}{{oldDir, &ch.Previous}, {newDir, &ch.Version}} {
-		if v, err := readVersionOf(x.dir); err == nil {
-			*x.to = v
+		if in, err := readInfoIn(x.dir); err == nil {
+			*x.to = in.Version // a build folder has no changes.json and no version
 		}
 	}
 	return ch, nil
-}
-
-// readVersionOf is the version a release folder's changes.json states.
-func readVersionOf(dir string) (string, error) {
-	b, err := os.ReadFile(filepath.Join(dir, ChangesFile))
-	if err != nil {
-		return "", err
-	}
-	var c struct{ Version string }
-	if err := json.Unmarshal(b, &c); err != nil {
-		return "", err
-	}
-	if c.Version == "" {
-		return "", errors.New("no version")
-	}
-	return c.Version, nil
 }
