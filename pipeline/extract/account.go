@@ -35,11 +35,6 @@ func Account(t *Text, ex *model.Extracted) (model.Accounting, error) {
 		acc.Classes[c] += e - s
 		return nil
 	}
-	for _, u := range ex.Units {
-		if err := mark(u.Start, u.End, model.ClassPassage, string(u.Kind)); err != nil {
-			return acc, err
-		}
-	}
 	for _, sp := range ex.Spans {
 		if err := mark(sp.Start, sp.End, sp.Class, sp.Label); err != nil {
 			return acc, err
@@ -48,6 +43,27 @@ func Account(t *Text, ex *model.Extracted) (model.Accounting, error) {
 		if sp.Class == model.ClassDropped {
 			l, _ := position(t.Raw, int(sp.Start))
 			acc.Dropped = append(acc.Dropped, model.DroppedSpan{Start: sp.Start, End: sp.End, Line: int64(l), Reason: sp.Label, Text: decodeSpan(t, sp)})
+		}
+	}
+	// A passage's span is its outer stretch: dropped furniture inside it (a running header between
+	// two lines of a paragraph) stays dropped; anything else inside it is an overlap.
+	for _, u := range ex.Units {
+		if u.Start < 0 || u.End > int64(len(t.Raw)) || u.Start > u.End {
+			return acc, fmt.Errorf("%s: %s span %d..%d lies outside the file (%d bytes)", t.File, u.Kind, u.Start, u.End, len(t.Raw))
+		}
+		for i := u.Start; i < u.End; {
+			if classOf[i] == idx[model.ClassDropped] {
+				i++
+				continue
+			}
+			j := i
+			for j < u.End && classOf[j] != idx[model.ClassDropped] {
+				j++
+			}
+			if err := mark(i, j, model.ClassPassage, string(u.Kind)); err != nil {
+				return acc, err
+			}
+			i = j
 		}
 	}
 	// The rest must be white space: walk the decoded text and map each rune back to raw bytes.

@@ -41,6 +41,8 @@ func Extract(ctx context.Context, reg *registry.Registry, src registry.Source, t
 		err = p.programmeChapter()
 	case model.FormatPledgeDocument:
 		err = p.pledgeDocument()
+	case model.FormatProgrammeText:
+		err = p.programmeText()
 	default:
 		err = fmt.Errorf("format %q has no parser", src.Format)
 	}

@@ -26,13 +26,15 @@ type Unit struct {
 	Kind    Kind
 	PartyID string // empty: no party
 	Section string
-	Number  int64 // 0: not numbered
-	Parent  int   // 1-based position of the parent unit in Extracted.Units; 0: none
-	Text    string
-	Start   int64 // byte offsets into the raw file as stored
-	End     int64
-	Line    int64
-	Flags   []string
+	// SectionPath is the headings from the outermost to Section (programme texts); nil elsewhere.
+	SectionPath []string
+	Number      int64 // 0: not numbered
+	Parent      int   // 1-based position of the parent unit in Extracted.Units; 0: none
+	Text        string
+	Start       int64 // byte offsets into the raw file as stored
+	End         int64
+	Line        int64
+	Flags       []string
 }
 
 // Coverage is a party a document covers, with what the document says instead of passages.
@@ -55,6 +57,7 @@ type Extracted struct {
 	Scores   []ScoreRow
 	Covered  []Coverage // parties the document covers, in order of first appearance
 	Spans    []Span     // structure and dropped stretches; passages come from Units
+	Headings int        // headings found (programme texts)
 }
 
 // Accounting says, for one raw file, how many bytes fall in each class, so nothing disappears
@@ -66,6 +69,17 @@ type Accounting struct {
 	Classes    map[Class]int64  `json:"classes"`
 	Labels     map[string]int64 `json:"structure_and_dropped_by_label"`
 	Dropped    []DroppedSpan    `json:"dropped"`
+	Quality    *Quality         `json:"quality,omitempty"`
+}
+
+// Quality summarises, for one document, what a user of its passages should know about the text's
+// state: units by kind, bytes dropped by reason and passages by flag. The build fills it in for
+// every document; it is what to look at first for damaged PDF text.
+type Quality struct {
+	PassagesByKind map[Kind]int     `json:"passages_by_kind"`
+	DroppedBytes   map[string]int64 `json:"dropped_bytes_by_reason"`
+	Flags          map[string]int   `json:"passages_by_flag"`
+	Headings       int              `json:"headings"`
 }
 
 // DroppedSpan is a stretch of a raw file left out on purpose.

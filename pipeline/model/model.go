@@ -14,10 +14,11 @@ const (
 	FormatScoreOverview    Format = "score-overview"
 	FormatProgrammeChapter Format = "programme-chapter"
 	FormatPledgeDocument   Format = "pledge-document"
+	FormatProgrammeText    Format = "programme-text"
 )
 
 // Formats lists every known format.
-var Formats = []Format{FormatPartySummaries, FormatScoreOverview, FormatProgrammeChapter, FormatPledgeDocument}
+var Formats = []Format{FormatPartySummaries, FormatScoreOverview, FormatProgrammeChapter, FormatPledgeDocument, FormatProgrammeText}
 
 // Kind is what unit of the source a passage is.
 type Kind string
@@ -31,6 +32,8 @@ const (
 	KindIntro   Kind = "intro"
 	KindPoint   Kind = "point"
 	KindPledge  Kind = "pledge"
+	// KindParagraph is a prose paragraph of a programme text.
+	KindParagraph Kind = "paragraph"
 )
 
 // Passage flags.
@@ -40,6 +43,8 @@ const (
 	FlagContinued    = "continued"
 	FlagFragment     = "fragment"
 	FlagStrayQuote   = "stray_quote_dropped"
+	// FlagReadingOrder marks a unit that starts mid-sentence: the extracted text jumps here.
+	FlagReadingOrder = "reading_order"
 )
 
 // Date is a calendar date without time zone.
@@ -75,6 +80,7 @@ type Party struct {
 	Abbreviation string
 	Name         string
 	Aliases      []string
+	Members      []string // for a joint list: the party ids it is made of
 }
 
 // Election is a row of the elections table.
@@ -118,6 +124,7 @@ type Passage struct {
 	SourceEnd   int64
 	SourceLine  int64
 	Flags       []string
+	SectionPath []string
 }
 
 // Score is a row of the scores table.
@@ -143,7 +150,9 @@ type Row interface {
 }
 
 // Values implements Row.
-func (p Party) Values() []any { return []any{p.ID, p.Abbreviation, p.Name, nonNil(p.Aliases)} }
+func (p Party) Values() []any {
+	return []any{p.ID, p.Abbreviation, p.Name, nonNil(p.Aliases), nonNil(p.Members)}
+}
 
 // Values implements Row.
 func (e Election) Values() []any { return []any{e.ID, e.Name, e.Date} }
@@ -157,7 +166,7 @@ func (d Document) Values() []any {
 // Values implements Row.
 func (p Passage) Values() []any {
 	return []any{p.ID, p.DocumentID, p.PartyID, string(p.Kind), Optional(p.Section), p.Number, p.ParentID, p.Seq,
-		p.Text, p.SourceStart, p.SourceEnd, p.SourceLine, nonNil(p.Flags)}
+		p.Text, p.SourceStart, p.SourceEnd, p.SourceLine, nonNil(p.Flags), nonNil(p.SectionPath)}
 }
 
 // Values implements Row.

@@ -84,6 +84,9 @@ func Document(ex *model.Extracted) Result {
 			ID: ids[i], DocumentID: doc.ID, Kind: u.Kind, Section: Text(u.Section), Seq: int64(i + 1),
 			Text: text, SourceStart: u.Start, SourceEnd: u.End, SourceLine: u.Line, Flags: flags(u, text),
 		}
+		for _, h := range u.SectionPath {
+			p.SectionPath = append(p.SectionPath, Text(h))
+		}
 		if u.PartyID != "" {
 			party := u.PartyID
 			p.PartyID = &party

@@ -47,11 +47,26 @@ type Source struct {
 	Party     string              `toml:"party"`
 	Drop      map[string][]string `toml:"drop"`
 
+	// Markup (programme-text) is how the text is written: MarkupPDF (default) or MarkupMarkdown.
+	Markup string `toml:"markup"`
+	// Lines (programme-text) is the 1-based inclusive line range to read; nil reads every line.
+	Lines []int `toml:"lines"`
+	// Furniture (programme-text) are extra RE2 patterns of page furniture for this source.
+	Furniture []string `toml:"furniture"`
+	// FurnitureRE holds Furniture compiled (set by Load).
+	FurnitureRE []*regexp.Regexp `toml:"-"`
+
 	// Path is the file's path on disk (the raw folder joined with File).
 	Path string `toml:"-"`
 	// Line is where the entry starts in sources.toml.
 	Line int `toml:"-"`
 }
+
+// Markups of a programme text.
+const (
+	MarkupPDF      = "pdf"
+	MarkupMarkdown = "markdown"
+)
 
 // Registry is the loaded, checked content of the registry files.
 type Registry struct {
@@ -218,9 +233,10 @@ func (r *Registry) loadParties() error {
 			Abbreviation string   `toml:"abbreviation"`
 			Name         string   `toml:"name"`
 			Aliases      []string `toml:"aliases"`
+			Members      []string `toml:"members"`
 		} `toml:"party"`
 	}
-	if err := decodeStrict(path, &f, []string{"party", "id", "abbreviation", "name", "aliases"}); err != nil {
+	if err := decodeStrict(path, &f, []string{"party", "id", "abbreviation", "name", "aliases", "members"}); err != nil {
 		return err
 	}
 	text, _ := os.ReadFile(path)
@@ -248,10 +264,19 @@ func (r *Registry) loadParties() error {
 			}
 			aliasOwner[a] = p.ID
 		}
-		r.Parties = append(r.Parties, model.Party{ID: p.ID, Abbreviation: p.Abbreviation, Name: p.Name, Aliases: p.Aliases})
+		r.Parties = append(r.Parties, model.Party{ID: p.ID, Abbreviation: p.Abbreviation, Name: p.Name, Aliases: p.Aliases, Members: p.Members})
 	}
 	if len(r.Parties) == 0 {
 		return &model.SourceError{File: path, Msg: "no [[party]] entries", Hint: "list the parties the texts name"}
+	}
+	for _, p := range r.Parties {
+		for _, m := range p.Members {
+			if !seen[m] || m == p.ID {
+				l, c := findValue(string(text), "id", p.ID, 1)
+				return &model.SourceError{File: path, Line: l, Col: c, Msg: fmt.Sprintf("party %q lists member %q, which is not another party of this file", p.ID, m),
+					Hint: "members are the ids of the parties a joint list is made of; add the member party or correct the id"}
+			}
+		}
 	}
 	sort.Slice(r.Parties, func(i, j int) bool { return r.Parties[i].ID < r.Parties[j].ID })
 	r.Matcher = NewMatcher(r.Parties)
@@ -290,7 +315,7 @@ func (r *Registry) loadElections() error {
 }
 
 var sourceKeys = []string{"document", "id", "file", "format", "title", "election", "topic", "language",
-	"published", "publisher", "source_url", "license", "encoding", "party", "drop"}
+	"published", "publisher", "source_url", "license", "encoding", "party", "drop", "markup", "lines", "furniture"}
 
 func (r *Registry) loadSources() error {
 	path := filepath.Join(r.Dir, SourcesFile)
@@ -359,6 +384,9 @@ func (r *Registry) loadSources() error {
 		case EncodingUTF8, EncodingWindows1252:
 		default:
 			return at("encoding", s.Encoding, 1, fmt.Sprintf("unknown encoding %q", s.Encoding), "use utf-8 or windows-1252")
+		}
+		if err := checkProgrammeKeys(s, text, path); err != nil {
+			return err
 		}
 		p, err := r.resolveFile(s.File)
 		if err != nil {
@@ -452,4 +480,65 @@ func Distance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(rb)]
+}
+
+// checkProgrammeKeys checks the keys only a programme text has: markup, lines and furniture.
+func checkProgrammeKeys(s *Source, text, path string) error {
+	if s.Format != model.FormatProgrammeText {
+		for key, set := range map[string]bool{"markup": s.Markup != "", "lines": s.Lines != nil, "furniture": s.Furniture != nil} {
+			if set {
+				l, c := findKeyAfter(text, key, s.Line)
+				return &model.SourceError{File: path, Line: l, Col: c, Msg: fmt.Sprintf("document %q: %s is a key of format %s only", s.ID, key, model.FormatProgrammeText),
+					Hint: "remove the key, or register the text as format = \"programme-text\""}
+			}
+		}
+		return nil
+	}
+	switch s.Markup {
+	case "":
+		s.Markup = MarkupPDF
+	case MarkupPDF, MarkupMarkdown:
+	default:
+		l, c := findValue(text, "markup", s.Markup, 1)
+		return &model.SourceError{File: path, Line: l, Col: c, Msg: fmt.Sprintf("unknown markup %q", s.Markup),
+			Hint: fmt.Sprintf("use %q (text extracted from a PDF) or %q", MarkupPDF, MarkupMarkdown)}
+	}
+	if s.Lines != nil {
+		l, c := findKeyAfter(text, "lines", s.Line)
+		if len(s.Lines) != 2 {
+			return &model.SourceError{File: path, Line: l, Col: c, Msg: fmt.Sprintf("lines must be [from, to], got %d numbers", len(s.Lines)),
+				Hint: "give the first and the last line to read, both counted from 1, e.g. lines = [120, 310]"}
+		}
+		if s.Lines[0] < 1 || s.Lines[1] < s.Lines[0] {
+			return &model.SourceError{File: path, Line: l, Col: c, Msg: fmt.Sprintf("lines = [%d, %d] is not a range of lines", s.Lines[0], s.Lines[1]),
+				Hint: "lines are counted from 1 and the first may not come after the last"}
+		}
+	}
+	for _, pat := range s.Furniture {
+		re, err := regexp.Compile(pat)
+		if err != nil {
+			l, c := findKeyAfter(text, "furniture", s.Line)
+			return &model.SourceError{File: path, Line: l, Col: c, Msg: fmt.Sprintf("furniture pattern %q is not a valid regular expression: %v", pat, err),
+				Hint: "write Go RE2 syntax (no look-around); in a TOML literal string '...' backslashes need no escaping"}
+		}
+		if re.MatchString("") {
+			l, c := findKeyAfter(text, "furniture", s.Line)
+			return &model.SourceError{File: path, Line: l, Col: c, Msg: fmt.Sprintf("furniture pattern %q matches the empty string", pat),
+				Hint: "a pattern must match at least one character of furniture"}
+		}
+		s.FurnitureRE = append(s.FurnitureRE, re)
+	}
+	return nil
+}
+
+// findKeyAfter finds the first line at or after line from (1-based) that assigns key.
+func findKeyAfter(text, key string, from int) (int, int) {
+	lines := strings.Split(text, "\n")
+	for i := max(from-1, 0); i < len(lines); i++ {
+		t := strings.TrimLeft(lines[i], " \t")
+		if strings.HasPrefix(t, key) && strings.HasPrefix(strings.TrimLeft(t[len(key):], " \t"), "=") {
+			return i + 1, len(lines[i]) - len(t) + 1
+		}
+	}
+	return from, 1
 }

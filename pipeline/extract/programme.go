@@ -1,0 +1,976 @@
+package extract
+
+import (
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/standpunten/standpunten/pipeline/model"
+	"github.com/standpunten/standpunten/pipeline/registry"
+)
+
+// Dropped-span reasons of programme texts.
+const (
+	ReasonOutsideSelection = "outside_selection"
+	ReasonPageNumber       = "page_number"
+	ReasonRunningHeader    = "running_header"
+	ReasonLineNumber       = "line_number"
+	ReasonFurniturePattern = "furniture_pattern"
+	ReasonMarkup           = "markup"
+)
+
+// programmeText reads a programme text: a chapter of a party programme (or an open letter, a
+// position paper) as plain text extracted from a PDF, or written in Markdown.
+func (p *parser) programmeText() error {
+	first, last, err := p.selection()
+	if err != nil {
+		return err
+	}
+	if p.src.Party != "" {
+		p.cover(p.src.Party, "")
+	}
+	if p.src.Markup == registry.MarkupMarkdown {
+		return p.markdown(first, last)
+	}
+	return p.pdfText(first, last)
+}
+
+// selection applies the registry's lines = [from, to]: the lines outside it are dropped as
+// outside_selection. It returns the 0-based half-open range of p.lines to read.
+func (p *parser) selection() (int, int, error) {
+	if p.src.Lines == nil {
+		return 0, len(p.lines), nil
+	}
+	from, to := p.src.Lines[0], p.src.Lines[1]
+	if to > len(p.lines) {
+		return 0, 0, model.Classified(model.ErrConfig, &model.SourceError{
+			File: filepath.Join(filepath.Dir(p.src.Path), registry.SourcesFile), Line: p.src.Line, Col: 1,
+			Msg:  fmt.Sprintf("document %q: lines = [%d, %d], but %s has %d lines", p.src.ID, from, to, p.src.File, len(p.lines)),
+			Hint: "give a range inside the file; lines are counted from 1"})
+	}
+	for i, l := range p.lines {
+		if i < from-1 || i >= to {
+			s, e := p.trim(l)
+			p.span(s, e, model.ClassDropped, ReasonOutsideSelection)
+		}
+	}
+	return from - 1, to, nil
+}
+
+// A seg is a stretch of one line that survives furniture removal and glue splitting: the input of
+// unit assembly.
+type seg struct {
+	start, end int  // decoded offsets, trimmed
+	line       int  // index into p.lines
+	lineStart  bool // the segment starts its line (nothing but white space or furniture before it)
+	lineEnd    bool // the segment ends its line
+	glued      bool // the segment starts right after a glue split (no space) inside a line
+	afterBlank bool // a blank line lies between this segment and the previous one
+	trailing   bool // the line has white space after the segment (lineEnd only)
+	indented   bool // the line starts with white space
+}
+
+// A cut is a range of decoded bytes to drop, with its reason.
+type cut struct {
+	start, end int
+	reason     string
+}
+
+var (
+	pageLineRE    = regexp.MustCompile(`^[0-9]{1,4}([ \t]+[0-9]{1,4})?$`)
+	paginaRE      = regexp.MustCompile(`(?i)^(pagina|page|blz\.?)[ \t]*[0-9]*[ \t]*(van|of|/)[ \t]*[0-9]+([ \t]+[0-9]+)?$`)
+	gluedEndRE    = regexp.MustCompile(`([\p{Ll}.!?:;,)’”"])([0-9]{1,3})$`)
+	gluedStartRE  = regexp.MustCompile(`^([0-9]{1,3})(\p{Lu}[\p{Ll}\p{Lu}])`)
+	gluedMidRE    = regexp.MustCompile(`[ \t]([0-9]{1,3})\p{Ll}{2,}`)
+	bulletRE      = regexp.MustCompile(`^(?:[•▶►›■▪●◦○·◆◇▸➢➤✓✔\x{F0B7}\x{F0A7}\x{F076}\x{F0D8}\x{F0FC}\x{E000}-\x{F8FF}][ \t\x{00A0}]*)+`)
+	dashBulletRE  = regexp.MustCompile(`^[-–—*][ \t\x{00A0}]+`)
+	wingdingsRE   = regexp.MustCompile(`^6(\p{Lu}\p{Ll})`)
+	numberRE      = regexp.MustCompile(`^([0-9]{1,3}(?:\.[0-9]{1,3}){0,3})(?:[ \t]*[.)])?[ \t\x{00A0}]+`)
+	chapterRE     = regexp.MustCompile(`^(?i:hoofdstuk)[ \t]+([0-9]{1,3}[a-z]?)\b`)
+	glueSentRE    = regexp.MustCompile(`[\p{Ll})\]][.!?]\p{Lu}[\p{Ll} ]`)
+	glueCapsRE    = regexp.MustCompile(`\p{Ll}\p{Lu}{3,}`)
+	glueCapsWord  = regexp.MustCompile(`\p{Lu}{3,}\p{Lu}\p{Ll}{2,}`)
+	furnitureWord = regexp.MustCompile(`(?i)programma|hoofdstuk|pagina|inhoudsopgave`)
+)
+
+// pdfText reads plain text extracted from a PDF. See doc.go for the rules; in short: find the page
+// furniture, cut it out, split lines where a heading or a new unit was glued on, then assemble
+// paragraphs, bullets and numbered points from the hard-wrapped lines, with headings as structure.
+func (p *parser) pdfText(first, last int) error {
+	cuts := p.furniture(first, last)
+	sort.Slice(cuts, func(i, j int) bool { return cuts[i].start < cuts[j].start })
+	for _, c := range cuts {
+		p.span(c.start, c.end, model.ClassDropped, c.reason)
+	}
+	segs := p.segments(first, last, cuts)
+	w := p.lineWidth(segs)
+	a := &assembler{p: p, w: w, party: p.src.Party, dropped: cuts}
+	a.tsMode = trailingSpaceMode(p, segs)
+	a.indentRare = indentRare(p, first, last)
+	for i := range segs {
+		var next *seg
+		if i+1 < len(segs) {
+			next = &segs[i+1]
+		}
+		a.add(segs[i], next)
+	}
+	a.flush()
+	if len(p.out.Units) == 0 {
+		return p.errAt(0, "no paragraph, bullet or numbered point found in the text", "check that the file holds the programme text and that lines = [from, to] selects it")
+	}
+	return nil
+}
+
+// furniture finds the page furniture of lines [first, last): registry patterns, page-number lines,
+// running headers and footers (repeated at line starts or ends, page numbers masked), and page
+// numbers glued to text.
+func (p *parser) furniture(first, last int) []cut {
+	var cuts []cut
+	covered := func(s, e int) bool {
+		for _, c := range cuts {
+			if s < c.end && c.start < e {
+				return true
+			}
+		}
+		return false
+	}
+	add := func(s, e int, reason string) {
+		if s < e && !covered(s, e) {
+			cuts = append(cuts, cut{s, e, reason})
+		}
+	}
+	lines := make([]content, 0, last-first)
+	for i := first; i < last; i++ {
+		s, e := p.trim(p.lines[i])
+		lines = append(lines, content{s, e})
+	}
+	// 1. The registry's patterns, anywhere in a line.
+	for _, re := range p.src.FurnitureRE {
+		for _, l := range lines {
+			for _, m := range re.FindAllStringIndex(p.t.S[l.s:l.e], -1) {
+				s, e := p.trimRange(l.s+m[0], l.s+m[1])
+				add(s, e, ReasonFurniturePattern)
+			}
+		}
+	}
+	// 2. Lines that are only a page number (or two, on a spread), or "Pagina x van y".
+	var pages []pageCand
+	for _, l := range lines {
+		t := p.t.S[l.s:l.e]
+		if t == "" || covered(l.s, l.e) {
+			continue
+		}
+		if pageLineRE.MatchString(t) || paginaRE.MatchString(t) {
+			add(l.s, l.e, ReasonPageNumber)
+			for _, f := range strings.Fields(t) {
+				if n, err := strconv.Atoi(f); err == nil {
+					pages = append(pages, pageCand{n: n, sure: true})
+				}
+			}
+		}
+	}
+	// 3. Running headers and footers: a stretch at the start or end of two or more lines that is
+	// the same once digits are masked, and that looks like furniture rather than prose.
+	for _, h := range p.repeatedEdges(lines2ranges(lines, cuts)) {
+		add(h.start, h.end, ReasonRunningHeader)
+		pages = append(pages, pageCand{n: -1})
+	}
+	// 4. Page numbers glued to text: at a line end ("hier44"), a line start ("29EERLIJKE") or inside
+	// a line ("producten 14uit"). Kept only when another page number of the text is near it, so a
+	// number in the text is not taken for one.
+	var glued []pageCand
+	for _, l := range lines {
+		for _, r := range p.residual(l.s, l.e, cuts) {
+			t := p.t.S[r[0]:r[1]]
+			if m := gluedEndRE.FindStringSubmatchIndex(t); m != nil && !p.knownToken(t, m[4]) {
+				n, _ := strconv.Atoi(t[m[4]:m[5]])
+				glued = append(glued, pageCand{n: n, s: r[0] + m[4], e: r[0] + m[5]})
+			}
+			if m := gluedStartRE.FindStringSubmatchIndex(t); m != nil && !p.knownToken(t, 0) {
+				n, _ := strconv.Atoi(t[m[2]:m[3]])
+				glued = append(glued, pageCand{n: n, s: r[0] + m[2], e: r[0] + m[3]})
+			}
+			for _, m := range gluedMidRE.FindAllStringSubmatchIndex(t, -1) {
+				n, _ := strconv.Atoi(t[m[2]:m[3]])
+				glued = append(glued, pageCand{n: n, s: r[0] + m[2], e: r[0] + m[3]})
+			}
+		}
+	}
+	for _, g := range glued {
+		near := false
+		for _, q := range append(pages, glued...) {
+			if q.n >= 0 && q.s != g.s && q.n != g.n && abs(q.n-g.n) <= 4 || q.sure && q.n == g.n {
+				near = true
+			}
+		}
+		if near {
+			add(g.s, g.e, ReasonPageNumber)
+		}
+	}
+	return cuts
+}
+
+type pageCand struct {
+	n    int
+	s, e int
+	sure bool // a line of its own
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
+
+// knownToken reports whether the word around offset i of t (digits and letters) is a party alias
+// or occurs more than once in the text, like "50PLUS" or "JA21": then its digits are no page number.
+func (p *parser) knownToken(t string, i int) bool {
+	s, e := i, i
+	for s > 0 {
+		r, n := utf8.DecodeLastRuneInString(t[:s])
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			break
+		}
+		s -= n
+	}
+	for e < len(t) {
+		r, n := utf8.DecodeRuneInString(t[e:])
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			break
+		}
+		e += n
+	}
+	w := t[s:e]
+	if p.m != nil {
+		if _, ok := p.m.Exact(w); ok {
+			return true
+		}
+	}
+	return strings.Count(p.t.S, w) > 1
+}
+
+// content is the trimmed content of one line.
+type content struct{ s, e int }
+
+func lines2ranges(lines []content, cuts []cut) [][2]int {
+	out := make([][2]int, 0, len(lines))
+	for _, l := range lines {
+		if l.s == l.e {
+			continue
+		}
+		whole := false
+		for _, c := range cuts {
+			if c.start <= l.s && l.e <= c.end {
+				whole = true
+			}
+		}
+		if !whole {
+			out = append(out, [2]int{l.s, l.e})
+		}
+	}
+	return out
+}
+
+// trimRange shrinks [s, e) to its non-space part.
+func (p *parser) trimRange(s, e int) (int, int) {
+	return p.trim(line{start: s, end: e})
+}
+
+// residual returns the parts of [s, e) that no cut covers, trimmed.
+func (p *parser) residual(s, e int, cuts []cut) [][2]int {
+	var out [][2]int
+	pos := s
+	for _, c := range cuts {
+		if c.end <= pos || c.start >= e {
+			continue
+		}
+		if c.start > pos {
+			if a, b := p.trimRange(pos, c.start); a < b {
+				out = append(out, [2]int{a, b})
+			}
+		}
+		pos = max(pos, c.end)
+	}
+	if pos < e {
+		if a, b := p.trimRange(pos, e); a < b {
+			out = append(out, [2]int{a, b})
+		}
+	}
+	return out
+}
+
+type masked struct {
+	s   string // digits runs as '#', white space runs as ' '
+	off []int  // off[i]: decoded offset of s[i]; one extra entry for the end
+}
+
+func (p *parser) mask(s, e int) masked {
+	var m masked
+	var b strings.Builder
+	for i := s; i < e; {
+		r, n := utf8.DecodeRuneInString(p.t.S[i:])
+		switch {
+		case unicode.IsDigit(r):
+			j := i
+			for j < e {
+				r2, n2 := utf8.DecodeRuneInString(p.t.S[j:])
+				if !unicode.IsDigit(r2) {
+					break
+				}
+				j += n2
+			}
+			b.WriteByte('#')
+			m.off = append(m.off, i)
+			i = j
+			continue
+		case isSpace(r):
+			j := i
+			for j < e {
+				r2, n2 := utf8.DecodeRuneInString(p.t.S[j:])
+				if !isSpace(r2) {
+					break
+				}
+				j += n2
+			}
+			b.WriteByte(' ')
+			m.off = append(m.off, i)
+			i = j
+			continue
+		}
+		b.WriteString(p.t.S[i : i+n])
+		for k := 0; k < n; k++ {
+			m.off = append(m.off, i)
+		}
+		i += n
+	}
+	m.off = append(m.off, e)
+	m.s = b.String()
+	return m
+}
+
+// repeatedEdges finds running headers and footers among the line ranges: the longest stretch at
+// the start (or end) of a line that at least one other line starts (or ends) with, digits masked.
+// A stretch is furniture when it is long enough and holds a masked number, is in capitals, or
+// names the document kind ("programma", "hoofdstuk", "pagina").
+func (p *parser) repeatedEdges(ranges [][2]int) []cut {
+	const minLen = 12
+	ms := make([]masked, len(ranges))
+	for i, r := range ranges {
+		ms[i] = p.mask(r[0], r[1])
+	}
+	var out []cut
+	for _, fromEnd := range []bool{false, true} {
+		keys := make([]string, len(ms))
+		for i, m := range ms {
+			keys[i] = m.s
+			if fromEnd {
+				keys[i] = reverse(m.s)
+			}
+		}
+		idx := make([]int, len(ms))
+		for i := range idx {
+			idx[i] = i
+		}
+		sort.SliceStable(idx, func(a, b int) bool { return keys[idx[a]] < keys[idx[b]] })
+		for a := 0; a < len(idx); {
+			b, lcp := a+1, -1
+			for b < len(idx) {
+				l := commonPrefix(keys[idx[b-1]], keys[idx[b]])
+				if l < minLen {
+					break
+				}
+				if lcp < 0 || l < lcp {
+					lcp = l
+				}
+				b++
+			}
+			if b-a >= 2 {
+				// Cut the shared stretch back to a word boundary in every member.
+				for _, k := range idx[a:b] {
+					m := ms[k]
+					n := lcp
+					var s, e int
+					if fromEnd {
+						// keys are reversed: the stretch is the last n bytes of m.s.
+						start := len(m.s) - n
+						for start > 0 && start < len(m.s) && !boundary(m.s, start) {
+							start++
+						}
+						s, e = m.off[start], m.off[len(m.s)]
+						if !p.furnitureLike(m.s[start:]) {
+							continue
+						}
+					} else {
+						end := n
+						for end > 0 && end < len(m.s) && !boundary(m.s, end) {
+							end--
+						}
+						s, e = m.off[0], m.off[end]
+						if !p.furnitureLike(m.s[:end]) {
+							continue
+						}
+					}
+					if s2, e2 := p.trimRange(s, e); s2 < e2 {
+						out = append(out, cut{s2, e2, ReasonRunningHeader})
+					}
+				}
+			}
+			a = b
+		}
+	}
+	return out
+}
+
+// boundary reports whether position i of a masked line is between a word and what follows: white
+// space, punctuation, a masked number, or a change from capitals to a capitalised word.
+func boundary(s string, i int) bool {
+	if i <= 0 || i >= len(s) {
+		return true
+	}
+	a, _ := utf8.DecodeLastRuneInString(s[:i])
+	b, _ := utf8.DecodeRuneInString(s[i:])
+	if a == ' ' || b == ' ' || a == '#' || b == '#' {
+		return true
+	}
+	wa, wb := unicode.IsLetter(a) || unicode.IsDigit(a), unicode.IsLetter(b) || unicode.IsDigit(b)
+	if !wa || !wb {
+		return true
+	}
+	if unicode.IsLower(a) && unicode.IsUpper(b) {
+		return true
+	}
+	// Capitals running into a capitalised word: "TELT|Meer".
+	_, n := utf8.DecodeRuneInString(s[i:])
+	c, _ := utf8.DecodeRuneInString(s[i+n:])
+	return unicode.IsUpper(a) && unicode.IsUpper(b) && unicode.IsLower(c)
+}
+
+func (p *parser) furnitureLike(s string) bool {
+	s = strings.TrimSpace(s)
+	letters, upper := 0, 0
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			letters++
+			if unicode.IsUpper(r) {
+				upper++
+			}
+		}
+	}
+	if letters < 6 || len(s) < 12 {
+		return false
+	}
+	if strings.Contains(s, "#") || furnitureWord.MatchString(s) {
+		return true
+	}
+	return upper*10 >= letters*8
+}
+
+func commonPrefix(a, b string) int {
+	n := min(len(a), len(b))
+	i := 0
+	for i < n && a[i] == b[i] {
+		i++
+	}
+	// Back off to a rune boundary.
+	for i > 0 && i < len(a) && !utf8.RuneStart(a[i]) {
+		i--
+	}
+	return i
+}
+
+func reverse(s string) string {
+	b := []byte(s)
+	for i, j := 0, len(b)-1; i < j; i, j = i+1, j-1 {
+		b[i], b[j] = b[j], b[i]
+	}
+	return string(b)
+}
+
+// segments cuts the lines [first, last) into segments: the parts furniture leaves, split again
+// where text was glued on without a space (a heading after a sentence, capitals after a word).
+func (p *parser) segments(first, last int, cuts []cut) []seg {
+	var out []seg
+	blank := false
+	for i := first; i < last; i++ {
+		l := p.lines[i]
+		s, e := p.trim(l)
+		rs := p.residual(s, e, cuts)
+		if len(rs) == 0 {
+			if s == e {
+				blank = true
+			}
+			continue
+		}
+		indented := s > l.start
+		for k, r := range rs {
+			parts := p.glueSplit(r[0], r[1])
+			for j, part := range parts {
+				sg := seg{start: part[0], end: part[1], line: i, indented: indented,
+					lineStart: k == 0 && j == 0 && !p.cutBefore(s, r[0], cuts),
+					lineEnd:   k == len(rs)-1 && j == len(parts)-1 && r[1] == e,
+					glued:     j > 0, afterBlank: blank && k == 0 && j == 0}
+				if sg.lineEnd {
+					sg.trailing = e < l.end
+				}
+				out = append(out, sg)
+				blank = false
+			}
+		}
+	}
+	return out
+}
+
+// cutBefore reports whether a cut lies between the line's content start s and offset at.
+func (p *parser) cutBefore(s, at int, cuts []cut) bool {
+	for _, c := range cuts {
+		if c.start >= s && c.end <= at {
+			return true
+		}
+	}
+	return false
+}
+
+// glueSplit splits [s, e) where a sentence end is followed by a capital without a space
+// ("discriminatie.Dienstbare overheid"), where a word runs into capitals ("geldSCHEIDING"), or
+// where capitals run into a capitalised word ("TELTMeer").
+func (p *parser) glueSplit(s, e int) [][2]int {
+	t := p.t.S[s:e]
+	if strings.Contains(t, "://") || strings.Contains(t, "www.") || strings.Contains(t, "@") {
+		return [][2]int{{s, e}}
+	}
+	var at []int
+	for _, m := range glueSentRE.FindAllStringIndex(t, -1) {
+		_, n := utf8.DecodeRuneInString(t[m[0]:])
+		at = append(at, m[0]+n+1)
+	}
+	for _, m := range glueCapsRE.FindAllStringIndex(t, -1) {
+		_, n := utf8.DecodeRuneInString(t[m[0]:])
+		at = append(at, m[0]+n)
+	}
+	for _, m := range glueCapsWord.FindAllStringIndex(t, -1) {
+		// Split before the capital that starts the lower-case word.
+		k := m[1]
+		for k > m[0] {
+			r, n := utf8.DecodeLastRuneInString(t[:k])
+			k -= n
+			if unicode.IsUpper(r) {
+				break
+			}
+		}
+		at = append(at, k)
+	}
+	sort.Ints(at)
+	var out [][2]int
+	pos := 0
+	for _, a := range at {
+		if a-pos < 3 || len(t)-a < 3 {
+			continue
+		}
+		out = append(out, [2]int{s + pos, s + a})
+		pos = a
+	}
+	out = append(out, [2]int{s + pos, e})
+	for i := range out {
+		out[i][0], out[i][1] = p.trimRange(out[i][0], out[i][1])
+	}
+	return out
+}
+
+// lineWidth is the typical width, in characters, of a full line of running text: the median width
+// of lines that the next line continues (it starts in lower case).
+func (p *parser) lineWidth(segs []seg) int {
+	var ws []int
+	for i := 0; i+1 < len(segs); i++ {
+		if !segs[i].lineEnd || !segs[i+1].lineStart {
+			continue
+		}
+		r, _ := utf8.DecodeRuneInString(p.t.S[segs[i+1].start:])
+		if unicode.IsLower(r) {
+			ws = append(ws, p.lineRunes(segs[i].line))
+		}
+	}
+	if len(ws) < 3 {
+		for _, s := range segs {
+			ws = append(ws, p.lineRunes(s.line))
+		}
+	}
+	if len(ws) == 0 {
+		return 80
+	}
+	sort.Ints(ws)
+	return max(ws[len(ws)/2], 20)
+}
+
+func (p *parser) lineRunes(i int) int {
+	s, e := p.trim(p.lines[i])
+	return utf8.RuneCountInString(p.t.S[s:e])
+}
+
+// trailingSpaceMode reports whether this text marks wrapped lines with a trailing space (most lines
+// that the next line continues end in white space): then a line without one ends a paragraph.
+func trailingSpaceMode(p *parser, segs []seg) bool {
+	n, with := 0, 0
+	for i := 0; i+1 < len(segs); i++ {
+		if !segs[i].lineEnd || !segs[i+1].lineStart {
+			continue
+		}
+		r, _ := utf8.DecodeRuneInString(p.t.S[segs[i+1].start:])
+		if unicode.IsLower(r) {
+			n++
+			if segs[i].trailing {
+				with++
+			}
+		}
+	}
+	return n >= 5 && with*4 >= n*3
+}
+
+// indentRare reports whether lines rarely start with white space, so that an indented line stands
+// out (a list item whose bullet glyph was lost).
+func indentRare(p *parser, first, last int) bool {
+	n, ind := 0, 0
+	for i := first; i < last; i++ {
+		s, e := p.trim(p.lines[i])
+		if s == e {
+			continue
+		}
+		n++
+		if s > p.lines[i].start {
+			ind++
+		}
+	}
+	return n > 0 && ind*10 < n*3
+}
+
+// assembler turns segments into units and headings.
+type assembler struct {
+	p          *parser
+	w          int
+	party      string
+	tsMode     bool
+	indentRare bool
+	dropped    []cut
+
+	cur     *pending // the unit being assembled
+	heading *pendingHeading
+	path    []heading // open headings, outermost first
+	lastEnd bool      // the previous segment ended a sentence (or there is none)
+}
+
+type heading struct {
+	text  string
+	level int
+}
+
+type pending struct {
+	kind   model.Kind
+	number int64
+	pieces [][2]int // decoded ranges of text, one per segment
+	start  int      // decoded offset of the unit's first byte (after its marker)
+	last   seg
+}
+
+type pendingHeading struct {
+	start, end int
+	text       []string
+	level      int
+	caps       bool
+}
+
+var sentenceEnd = regexp.MustCompile(`[.!?:;…]["'’”)\]]*$`)
+
+func (a *assembler) text(s seg) string { return a.p.t.S[s.start:s.end] }
+
+// ended reports whether a segment's text ends a sentence.
+func (a *assembler) ended(s seg) bool { return sentenceEnd.MatchString(a.text(s)) }
+
+func opensLower(t string) bool {
+	for _, r := range t {
+		if unicode.IsLetter(r) {
+			return unicode.IsLower(r)
+		}
+		if unicode.IsDigit(r) {
+			return false
+		}
+		if r == '(' || r == '‘' || r == '“' || r == '\'' || r == '"' {
+			continue
+		}
+		return false
+	}
+	return false
+}
+
+func capsShare(t string) (letters, upper int) {
+	for _, r := range t {
+		if unicode.IsLetter(r) {
+			letters++
+			if unicode.IsUpper(r) {
+				upper++
+			}
+		}
+	}
+	return
+}
+
+func isCaps(t string) bool {
+	l, u := capsShare(t)
+	return l >= 3 && u*10 >= l*8
+}
+
+// add takes the next segment; next is the one after it (nil at the end), for look-ahead.
+func (a *assembler) add(s seg, next *seg) {
+	t := a.text(s)
+	nextStartsNew := next == nil || !opensLower(a.p.t.S[next.start:next.end]) || next.afterBlank
+	short := utf8.RuneCountInString(t) <= a.w*7/10 && utf8.RuneCountInString(t) <= 90
+	continuing := a.cur != nil && !a.lastEnd && !s.afterBlank && !a.strongStart(s)
+
+	// Headings: numbered ("2.4 Titel", "HOOFDSTUK 7"), capitals, or a short title line between units.
+	if !continuing && (s.lineEnd || s.glued) {
+		if lvl, ok := a.headingLevel(t, short, nextStartsNew); ok {
+			a.flush()
+			caps := isCaps(t)
+			if h := a.heading; h != nil && caps && h.caps && s.lineStart && utf8.RuneCountInString(strings.Join(h.text, " ")) < 120 {
+				h.text = append(h.text, t)
+				h.end = s.end
+			} else {
+				a.flushHeading()
+				a.heading = &pendingHeading{start: s.start, end: s.end, text: []string{t}, level: lvl, caps: caps}
+			}
+			a.lastEnd = true
+			return
+		}
+	}
+	// A multi-line capital heading can wrap onto a line that is not all capitals only in rare cases;
+	// any other segment closes the heading.
+	a.flushHeading()
+
+	kind, number, body := a.marker(s, t)
+	switch {
+	case kind != "":
+		a.flush()
+		a.open(kind, number, s, body)
+	case a.cur == nil:
+		a.open(model.KindParagraph, 0, s, s.start)
+	case a.breakBefore(s):
+		kind := model.KindParagraph
+		if a.indentRare && s.indented && s.lineStart && !opensLower(t) && a.cur.kind == model.KindBullet {
+			kind = model.KindBullet
+		}
+		a.flush()
+		a.open(kind, 0, s, s.start)
+	default:
+		a.cur.pieces = append(a.cur.pieces, [2]int{s.start, s.end})
+		a.cur.last = s
+	}
+	a.lastEnd = a.ended(s)
+}
+
+// strongStart reports a segment that starts a unit whatever came before: a list marker.
+func (a *assembler) strongStart(s seg) bool {
+	k, _, _ := a.marker(s, a.text(s))
+	return k == model.KindBullet
+}
+
+func (a *assembler) headingLevel(t string, short, nextStartsNew bool) (int, bool) {
+	if sentenceEnd.MatchString(t) && !strings.HasSuffix(t, ":") || strings.HasSuffix(t, ",") {
+		return 0, false
+	}
+	if bulletRE.MatchString(t) || dashBulletRE.MatchString(t) {
+		return 0, false
+	}
+	words := len(strings.Fields(t))
+	if m := chapterRE.FindStringSubmatch(t); m != nil && words <= 12 {
+		return 1, true
+	}
+	if m := numberRE.FindStringSubmatch(t); m != nil && short && words <= 14 && nextStartsNew {
+		rest := t[len(m[0]):]
+		if r, _ := utf8.DecodeRuneInString(rest); unicode.IsUpper(r) {
+			if n, _ := strconv.Atoi(strings.Split(m[1], ".")[0]); n < 1900 {
+				return strings.Count(m[1], ".") + 1, true
+			}
+		}
+	}
+	if strings.HasSuffix(t, ":") {
+		return 0, false
+	}
+	if isCaps(t) && words <= 14 && utf8.RuneCountInString(t) <= 100 {
+		return 1, true
+	}
+	r, _ := utf8.DecodeRuneInString(t)
+	if short && words <= 10 && nextStartsNew && (unicode.IsUpper(r) || unicode.IsDigit(r)) && a.lastEnd {
+		return 20, true
+	}
+	return 0, false
+}
+
+// marker recognises a list marker at the start of a segment that starts its line (or follows a
+// glue split): a bullet glyph, a dash, a Wingdings bullet read as "6", or a number.
+func (a *assembler) marker(s seg, t string) (model.Kind, int64, int) {
+	if !s.lineStart && !s.glued && !(a.cur == nil) {
+		// A marker inside a line after a cut furniture still starts a unit.
+		if !strings.ContainsAny(t[:min(len(t), 4)], "•▶►›■▪●") {
+			return "", 0, 0
+		}
+	}
+	if m := bulletRE.FindString(t); m != "" && len(m) < len(t) {
+		return model.KindBullet, 0, s.start + len(m)
+	}
+	if m := dashBulletRE.FindString(t); m != "" && len(m) < len(t) && a.lastEnd {
+		return model.KindBullet, 0, s.start + len(m)
+	}
+	if m := wingdingsRE.FindStringSubmatchIndex(t); m != nil && a.lastEnd {
+		return model.KindBullet, 0, s.start + 1
+	}
+	if m := numberRE.FindStringSubmatch(t); m != nil && (a.lastEnd || a.cur == nil) {
+		rest := t[len(m[0]):]
+		r, _ := utf8.DecodeRuneInString(rest)
+		parts := strings.Split(m[1], ".")
+		n, _ := strconv.ParseInt(parts[len(parts)-1], 10, 64)
+		if first, _ := strconv.Atoi(parts[0]); first < 1900 && n > 0 && (unicode.IsUpper(r) || r == '‘' || r == '“' || r == '(') {
+			return model.KindPoint, n, s.start + len(m[0])
+		}
+	}
+	return "", 0, 0
+}
+
+// breakBefore decides whether a plain segment starts a new unit rather than continuing the open one.
+func (a *assembler) breakBefore(s seg) bool {
+	t := a.text(s)
+	if s.afterBlank {
+		return a.lastEnd || !opensLower(t)
+	}
+	if !a.lastEnd || opensLower(t) {
+		return false
+	}
+	if s.glued {
+		return true
+	}
+	prev := a.cur.last
+	if !prev.lineEnd {
+		// Text after the previous segment on its line was cut (furniture): judge by the sentence.
+		return true
+	}
+	n := a.p.lineRunes(prev.line)
+	if n <= a.w*8/10 || n >= a.w*135/100 {
+		return true
+	}
+	if a.tsMode && !prev.trailing {
+		return true
+	}
+	if a.indentRare && s.indented && s.lineStart {
+		return true
+	}
+	return false
+}
+
+func (a *assembler) open(kind model.Kind, number int64, s seg, body int) {
+	if body > s.start {
+		a.p.span(s.start, body, model.ClassStructure, "marker")
+	}
+	b, e := a.p.trimRange(body, s.end)
+	a.cur = &pending{kind: kind, number: number, start: b, last: s}
+	if b < e {
+		a.cur.pieces = [][2]int{{b, e}}
+	}
+}
+
+func (a *assembler) flushHeading() {
+	h := a.heading
+	if h == nil {
+		return
+	}
+	a.heading = nil
+	a.p.span(h.start, h.end, model.ClassStructure, "heading")
+	text := strings.Join(h.text, " ")
+	for len(a.path) > 0 && a.path[len(a.path)-1].level >= h.level {
+		a.path = a.path[:len(a.path)-1]
+	}
+	a.path = append(a.path, heading{text: text, level: h.level})
+	a.p.out.Headings++
+}
+
+func (a *assembler) flush() {
+	a.flushHeading()
+	u := a.cur
+	a.cur = nil
+	if u == nil || len(u.pieces) == 0 {
+		return
+	}
+	lines := make([]string, len(u.pieces))
+	for i, pc := range u.pieces {
+		lines[i] = a.p.t.S[pc[0]:pc[1]]
+	}
+	text, dehyph := a.p.joinLines(lines)
+	unit := model.Unit{Kind: u.kind, PartyID: a.party, Number: u.number, Text: text}
+	if dehyph {
+		unit.Flags = append(unit.Flags, model.FlagDehyphenated)
+	}
+	if opensLower(text) {
+		unit.Flags = append(unit.Flags, model.FlagReadingOrder)
+	}
+	if len(a.path) > 0 {
+		unit.Section = a.path[len(a.path)-1].text
+		for _, h := range a.path {
+			unit.SectionPath = append(unit.SectionPath, h.text)
+		}
+	}
+	start, end := u.pieces[0][0], u.pieces[len(u.pieces)-1][1]
+	unit.Line = int64(a.p.lineOf(start))
+	a.p.unit(unit, start, end)
+}
+
+// joinLines joins a unit's lines into its text. Between two lines a line break (normalization
+// makes it a space), except where the first ends in a hyphen that split a word: a soft hyphen
+// always goes; a hyphen (also " -") goes unless the word with it occurs in the corpus, the part
+// before it is an abbreviation, or the next word is "en"/"of" ("soft- en hardware").
+func (p *parser) joinLines(lines []string) (string, bool) {
+	var sb strings.Builder
+	removed := false
+	for i, text := range lines {
+		if i+1 == len(lines) {
+			sb.WriteString(text)
+			break
+		}
+		right := firstWord(lines[i+1])
+		rr, _ := utf8.DecodeRuneInString(right)
+		if strings.HasSuffix(text, "\u00AD") {
+			sb.WriteString(strings.TrimSuffix(text, "\u00AD"))
+			removed = true
+			continue
+		}
+		if strings.HasSuffix(text, "-") {
+			stem := strings.TrimRight(strings.TrimSuffix(text, "-"), " \t")
+			left := lastWord(stem)
+			lr, _ := utf8.DecodeLastRuneInString(left)
+			if unicode.IsLetter(lr) && unicode.IsLower(rr) && !conjunction(right) {
+				if p.lex.Has(left+"-"+right) || abbreviation(left) {
+					sb.WriteString(stem + "-")
+				} else {
+					sb.WriteString(stem)
+					removed = true
+				}
+				continue
+			}
+		}
+		sb.WriteString(text)
+		sb.WriteByte('\n')
+	}
+	return sb.String(), removed
+}
+
+func conjunction(w string) bool { return w == "en" || w == "of" || w == "tot" || w == "noch" }
+
+// abbreviation reports a word in capitals or with digits (ICT, EU, 5G): a hyphen after it is kept.
+func abbreviation(w string) bool {
+	l, u := capsShare(w)
+	if strings.IndexFunc(w, unicode.IsDigit) >= 0 {
+		return true
+	}
+	return l >= 2 && u == l
+}
