@@ -96,7 +96,10 @@ type Text struct {
 
 // Run parses every text in texts (keyed by file name) with a lexicon learnt from all of them and
 // scores those that have a key.
-func Run(ctx context.Context, keys []Key, texts map[string]Text, markup string) ([]Score, error) {
+// Dump, when set, receives each parsed text before it is scored.
+type Dump func(file string, ex *model.Extracted, ps []model.Passage)
+
+func Run(ctx context.Context, keys []Key, texts map[string]Text, markup string, dump Dump) ([]Score, error) {
 	lex := extract.Lexicon{}
 	names := make([]string, 0, len(texts))
 	for n := range texts {
@@ -127,6 +130,9 @@ func Run(ctx context.Context, keys []Key, texts map[string]Text, markup string) 
 			return nil, fmt.Errorf("%s: %w", k.File, err)
 		}
 		res := normalize.Document(ex)
+		if dump != nil {
+			dump(k.File, ex, res.Passages)
+		}
 		out = append(out, score(k, t, ex, res.Passages))
 	}
 	return out, nil

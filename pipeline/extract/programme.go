@@ -84,7 +84,7 @@ type cut struct {
 var (
 	pageLineRE    = regexp.MustCompile(`^[0-9]{1,4}([ \t]+[0-9]{1,4})?$`)
 	paginaRE      = regexp.MustCompile(`(?i)^(pagina|page|blz\.?)[ \t]*[0-9]*[ \t]*(van|of|/)[ \t]*[0-9]+([ \t]+[0-9]+)?$`)
-	gluedEndRE    = regexp.MustCompile(`([\p{Ll}.!?:;,)’”"])([0-9]{1,3})$`)
+	gluedEndRE    = regexp.MustCompile(`([\p{L}.!?:;,)’”" \t])([0-9]{1,3}(?:[ \t]+[0-9]{1,3})?)$`)
 	gluedStartRE  = regexp.MustCompile(`^([0-9]{1,3})(\p{Lu}[\p{Ll}\p{Lu}])`)
 	gluedMidRE    = regexp.MustCompile(`[ \t]([0-9]{1,3})\p{Ll}{2,}`)
 	bulletRE      = regexp.MustCompile(`^(?:[•▶►›■▪●◦○·◆◇▸➢➤✓✔\x{F0B7}\x{F0A7}\x{F076}\x{F0D8}\x{F0FC}\x{E000}-\x{F8FF}][ \t\x{00A0}]*)+`)
@@ -92,7 +92,8 @@ var (
 	wingdingsRE   = regexp.MustCompile(`^6(\p{Lu}\p{Ll})`)
 	numberRE      = regexp.MustCompile(`^([0-9]{1,3}(?:\.[0-9]{1,3}){0,3})(?:[ \t]*[.)])?[ \t\x{00A0}]+`)
 	chapterRE     = regexp.MustCompile(`^(?i:hoofdstuk)[ \t]+([0-9]{1,3}[a-z]?)\b`)
-	glueSentRE    = regexp.MustCompile(`[\p{Ll})\]][.!?]\p{Lu}[\p{Ll} ]`)
+	glueSentRE    = regexp.MustCompile(`[\p{Ll})\]’”][.!?:]\p{Lu}`)
+	gluePointRE   = regexp.MustCompile(`[.!?;:]["”’)]?[ \t]+([0-9]{1,2})[.)][ \t]+\p{Lu}`)
 	glueCapsRE    = regexp.MustCompile(`\p{Ll}\p{Lu}{3,}`)
 	glueCapsWord  = regexp.MustCompile(`\p{Lu}{3,}\p{Lu}\p{Ll}{2,}`)
 	furnitureWord = regexp.MustCompile(`(?i)programma|hoofdstuk|pagina|inhoudsopgave`)
@@ -176,9 +177,25 @@ func (p *parser) furniture(first, last int) []cut {
 	}
 	// 3. Running headers and footers: a stretch at the start or end of two or more lines that is
 	// the same once digits are masked, and that looks like furniture rather than prose.
-	for _, h := range p.repeatedEdges(lines2ranges(lines, cuts)) {
-		add(h.start, h.end, ReasonRunningHeader)
-		pages = append(pages, pageCand{n: -1})
+	for _, re := range p.repeatedEdges(lines2ranges(lines, cuts)) {
+		for _, l := range lines {
+			for _, m := range re.FindAllStringIndex(p.t.S[l.s:l.e], -1) {
+				s, e := p.trimRange(l.s+m[0], l.s+m[1])
+				add(s, e, ReasonRunningHeader)
+			}
+		}
+	}
+	// What is left of a line after its header went may be just the page number ("…2021 78").
+	for _, l := range lines {
+		for _, r := range p.residual(l.s, l.e, cuts) {
+			if t := p.t.S[r[0]:r[1]]; pageLineRE.MatchString(t) && !(r[0] == l.s && r[1] == l.e) {
+				add(r[0], r[1], ReasonPageNumber)
+				for _, f := range strings.Fields(t) {
+					n, _ := strconv.Atoi(f)
+					pages = append(pages, pageCand{n: n, sure: true})
+				}
+			}
+		}
 	}
 	// 4. Page numbers glued to text: at a line end ("hier44"), a line start ("29EERLIJKE") or inside
 	// a line ("producten 14uit"). Kept only when another page number of the text is near it, so a
@@ -188,8 +205,14 @@ func (p *parser) furniture(first, last int) []cut {
 		for _, r := range p.residual(l.s, l.e, cuts) {
 			t := p.t.S[r[0]:r[1]]
 			if m := gluedEndRE.FindStringSubmatchIndex(t); m != nil && !p.knownToken(t, m[4]) {
-				n, _ := strconv.Atoi(t[m[4]:m[5]])
-				glued = append(glued, pageCand{n: n, s: r[0] + m[4], e: r[0] + m[5]})
+				f := strings.Fields(t[m[4]:m[5]])
+				n, _ := strconv.Atoi(f[0])
+				pair := false
+				if len(f) == 2 {
+					n2, _ := strconv.Atoi(f[1])
+					pair = n2 == n+1
+				}
+				glued = append(glued, pageCand{n: n, s: r[0] + m[4], e: r[0] + m[5], sure: pair})
 			}
 			if m := gluedStartRE.FindStringSubmatchIndex(t); m != nil && !p.knownToken(t, 0) {
 				n, _ := strconv.Atoi(t[m[2]:m[3]])
@@ -202,7 +225,7 @@ func (p *parser) furniture(first, last int) []cut {
 		}
 	}
 	for _, g := range glued {
-		near := false
+		near := g.sure
 		for _, q := range append(pages, glued...) {
 			if q.n >= 0 && q.s != g.s && q.n != g.n && abs(q.n-g.n) <= 4 || q.sure && q.n == g.n {
 				near = true
@@ -354,77 +377,187 @@ func (p *parser) mask(s, e int) masked {
 	return m
 }
 
-// repeatedEdges finds running headers and footers among the line ranges: the longest stretch at
-// the start (or end) of a line that at least one other line starts (or ends) with, digits masked.
-// A stretch is furniture when it is long enough and holds a masked number, is in capitals, or
-// names the document kind ("programma", "hoofdstuk", "pagina").
-func (p *parser) repeatedEdges(ranges [][2]int) []cut {
-	const minLen = 12
+// repeatedEdges finds running headers and footers: a run of three or more words (digits masked,
+// words also split where lower case runs into capitals, "samenlevingVERKIEZINGSPROGRAMMA") that
+// occurs in two or more lines and looks like furniture rather than prose: a number in it differs
+// between its occurrences (a page number), it is in capitals, it names the document kind
+// ("programma", "hoofdstuk", "pagina"), or it is glued to a word without a space. It returns each
+// as a pattern (a number that varies matches any number), longest first.
+func (p *parser) repeatedEdges(ranges [][2]int) []*regexp.Regexp {
+	const maxRun = 16
+	type occ struct{ line, from, to int }
 	ms := make([]masked, len(ranges))
+	toks := make([][]tok, len(ranges))
 	for i, r := range ranges {
 		ms[i] = p.mask(r[0], r[1])
+		toks[i] = maskedTokens(ms[i].s)
 	}
-	var out []cut
-	for _, fromEnd := range []bool{false, true} {
-		keys := make([]string, len(ms))
-		for i, m := range ms {
-			keys[i] = m.s
-			if fromEnd {
-				keys[i] = reverse(m.s)
+	key := func(i, from, to int) string {
+		var b strings.Builder
+		for k := from; k < to; k++ {
+			b.WriteString(ms[i].s[toks[i][k].s:toks[i][k].e])
+			b.WriteByte(0)
+		}
+		return b.String()
+	}
+	seenIn := map[string][]occ{}
+	for i := range ms {
+		n := len(toks[i])
+		for from := 0; from < n; from++ {
+			for to := from + 3; to <= min(n, from+maxRun); to++ {
+				k := key(i, from, to)
+				o := seenIn[k]
+				if len(o) > 0 && o[len(o)-1].line == i {
+					continue
+				}
+				seenIn[k] = append(o, occ{i, from, to})
 			}
 		}
-		idx := make([]int, len(ms))
-		for i := range idx {
-			idx[i] = i
+	}
+	var keys []string
+	for k, o := range seenIn {
+		if len(o) >= 2 {
+			keys = append(keys, k)
 		}
-		sort.SliceStable(idx, func(a, b int) bool { return keys[idx[a]] < keys[idx[b]] })
-		for a := 0; a < len(idx); {
-			b, lcp := a+1, -1
-			for b < len(idx) {
-				l := commonPrefix(keys[idx[b-1]], keys[idx[b]])
-				if l < minLen {
-					break
-				}
-				if lcp < 0 || l < lcp {
-					lcp = l
-				}
-				b++
+	}
+	// Longest runs first, so that a header is taken whole and its shorter parts add nothing.
+	sort.Slice(keys, func(a, b int) bool {
+		if len(keys[a]) != len(keys[b]) {
+			return len(keys[a]) > len(keys[b])
+		}
+		return keys[a] < keys[b]
+	})
+	var out []*regexp.Regexp
+	taken := map[[2]int]bool{} // (line, token) already in a header
+	for _, k := range keys {
+		o := seenIn[k]
+		free := 0
+		for _, x := range o {
+			if !taken[[2]int{x.line, x.from}] && !taken[[2]int{x.line, x.to - 1}] {
+				free++
 			}
-			if b-a >= 2 {
-				// Cut the shared stretch back to a word boundary in every member.
-				for _, k := range idx[a:b] {
-					m := ms[k]
-					n := lcp
-					var s, e int
-					if fromEnd {
-						// keys are reversed: the stretch is the last n bytes of m.s.
-						start := len(m.s) - n
-						for start > 0 && start < len(m.s) && !boundary(m.s, start) {
-							start++
-						}
-						s, e = m.off[start], m.off[len(m.s)]
-						if !p.furnitureLike(m.s[start:]) {
-							continue
-						}
-					} else {
-						end := n
-						for end > 0 && end < len(m.s) && !boundary(m.s, end) {
-							end--
-						}
-						s, e = m.off[0], m.off[end]
-						if !p.furnitureLike(m.s[:end]) {
-							continue
-						}
-					}
-					if s2, e2 := p.trimRange(s, e); s2 < e2 {
-						out = append(out, cut{s2, e2, ReasonRunningHeader})
-					}
+		}
+		if free < 2 {
+			continue
+		}
+		chunk := func(x occ) string { return ms[x.line].s[toks[x.line][x.from].s:toks[x.line][x.to-1].e] }
+		c := chunk(o[0])
+		if letterCount(c) < 10 {
+			continue
+		}
+		lead := c
+		if bulletRE.MatchString(lead) || dashBulletRE.MatchString(lead) || numberRE.MatchString(lead) {
+			continue
+		}
+		// The digits behind each '#', per occurrence, and whether any of them varies.
+		digits := func(x occ) []string {
+			m := ms[x.line]
+			var ds []string
+			for i := toks[x.line][x.from].s; i < toks[x.line][x.to-1].e; i++ {
+				if m.s[i] == '#' {
+					ds = append(ds, p.t.S[m.off[i]:m.off[i+1]])
 				}
 			}
-			a = b
+			return ds
 		}
+		d0 := digits(o[0])
+		varies := make([]bool, len(d0))
+		anyVaries := false
+		for _, x := range o[1:] {
+			for j, d := range digits(x) {
+				if j < len(d0) && d != d0[j] {
+					varies[j], anyVaries = true, true
+				}
+			}
+		}
+		glued := false
+		for _, x := range o {
+			m := ms[x.line]
+			s, e := toks[x.line][x.from].s, toks[x.line][x.to-1].e
+			if s > 0 && isLetterByte(m.s, s, true) && isLetterByte(m.s, s, false) ||
+				e < len(m.s) && isLetterByte(m.s, e, true) && isLetterByte(m.s, e, false) {
+				glued = true
+			}
+		}
+		if !anyVaries && !glued && !p.furnitureLike(c) {
+			continue
+		}
+		var re strings.Builder
+		j := 0
+		for _, r := range c {
+			switch {
+			case r == '#':
+				if varies[j] {
+					re.WriteString(`[0-9]{1,4}`)
+				} else {
+					re.WriteString(regexp.QuoteMeta(d0[j]))
+				}
+				j++
+			case r == ' ':
+				re.WriteString(`[ \t\x{00A0}]+`)
+			default:
+				re.WriteString(regexp.QuoteMeta(string(r)))
+			}
+		}
+		compiled, err := regexp.Compile(re.String())
+		if err != nil {
+			continue
+		}
+		for _, x := range o {
+			for t := x.from; t < x.to; t++ {
+				taken[[2]int{x.line, t}] = true
+			}
+		}
+		out = append(out, compiled)
 	}
 	return out
+}
+
+// isLetterByte reports whether the rune just before (before = true) or at byte i of s is a letter.
+func isLetterByte(s string, i int, before bool) bool {
+	var r rune
+	if before {
+		r, _ = utf8.DecodeLastRuneInString(s[:i])
+	} else {
+		r, _ = utf8.DecodeRuneInString(s[i:])
+	}
+	return unicode.IsLetter(r)
+}
+
+// tok is a word of a masked line: byte offsets into it.
+type tok struct{ s, e int }
+
+// maskedTokens splits a masked line into words: at spaces, around '#', and where a lower-case
+// letter runs into a capital.
+func maskedTokens(s string) []tok {
+	var out []tok
+	start := -1
+	var prev rune
+	for i, r := range s {
+		split := r == ' ' || r == '#' || prev == '#' || (unicode.IsLower(prev) && unicode.IsUpper(r))
+		if split && start >= 0 {
+			out = append(out, tok{start, i})
+			start = -1
+		}
+		if r != ' ' && start < 0 {
+			start = i
+		}
+		prev = r
+	}
+	if start >= 0 {
+		out = append(out, tok{start, len(s)})
+	}
+	return out
+}
+
+func letterCount(s string) int {
+	n := 0
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			n++
+		}
+	}
+	return n
 }
 
 // boundary reports whether position i of a masked line is between a word and what follows: white
@@ -465,7 +598,7 @@ func (p *parser) furnitureLike(s string) bool {
 	if letters < 6 || len(s) < 12 {
 		return false
 	}
-	if strings.Contains(s, "#") || furnitureWord.MatchString(s) {
+	if furnitureWord.MatchString(s) {
 		return true
 	}
 	return upper*10 >= letters*8
@@ -547,7 +680,11 @@ func (p *parser) glueSplit(s, e int) [][2]int {
 	var at []int
 	for _, m := range glueSentRE.FindAllStringIndex(t, -1) {
 		_, n := utf8.DecodeRuneInString(t[m[0]:])
-		at = append(at, m[0]+n+1)
+		_, n2 := utf8.DecodeRuneInString(t[m[0]+n:])
+		at = append(at, m[0]+n+n2)
+	}
+	for _, m := range gluePointRE.FindAllStringSubmatchIndex(t, -1) {
+		at = append(at, m[2])
 	}
 	for _, m := range glueCapsRE.FindAllStringIndex(t, -1) {
 		_, n := utf8.DecodeRuneInString(t[m[0]:])
@@ -857,7 +994,10 @@ func (a *assembler) breakBefore(s seg) bool {
 		return true
 	}
 	n := a.p.lineRunes(prev.line)
-	if n <= a.w*8/10 || n >= a.w*135/100 {
+	if n >= a.w*135/100 {
+		return true // a paragraph on one long line
+	}
+	if n <= a.localWidth(prev.line)*8/10 {
 		return true
 	}
 	if a.tsMode && !prev.trailing {
@@ -867,6 +1007,18 @@ func (a *assembler) breakBefore(s seg) bool {
 		return true
 	}
 	return false
+}
+
+// localWidth is the width of the widest of the lines around line i (two before, two after), capped
+// at the text's typical width: the column a line belongs to may be narrower than the page's.
+func (a *assembler) localWidth(i int) int {
+	w := 0
+	for j := max(i-2, 0); j <= min(i+2, len(a.p.lines)-1); j++ {
+		if n := a.p.lineRunes(j); n <= a.w*135/100 {
+			w = max(w, n)
+		}
+	}
+	return min(w, a.w)
 }
 
 func (a *assembler) open(kind model.Kind, number int64, s seg, body int) {

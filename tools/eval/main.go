@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/standpunten/standpunten/internal/eval"
+	"github.com/standpunten/standpunten/pipeline/model"
 )
 
 func main() {
@@ -22,14 +23,15 @@ func main() {
 	answers := flag.String("answers", "eval/answers", "folder with the answer keys")
 	verbose := flag.Bool("v", false, "list missed units, leaked furniture and wrong hyphens")
 	asJSON := flag.Bool("json", false, "print the scores as JSON")
+	dump := flag.String("dump", "", "print the passages and dropped spans of this text (file name)")
 	flag.Parse()
-	if err := run(*corpus, *answers, *verbose, *asJSON); err != nil {
+	if err := run(*corpus, *answers, *verbose, *asJSON, *dump); err != nil {
 		fmt.Fprintln(os.Stderr, "eval:", err)
 		os.Exit(1)
 	}
 }
 
-func run(corpus, answers string, verbose, asJSON bool) error {
+func run(corpus, answers string, verbose, asJSON bool, dump string) error {
 	keys, err := eval.LoadKeys(answers)
 	if err != nil {
 		return err
@@ -38,7 +40,27 @@ func run(corpus, answers string, verbose, asJSON bool) error {
 	if err != nil {
 		return err
 	}
-	scores, err := eval.Run(context.Background(), keys, texts, "")
+	var d eval.Dump
+	if dump != "" {
+		d = func(file string, ex *model.Extracted, ps []model.Passage) {
+			if file != dump {
+				return
+			}
+			for _, sp := range ex.Spans {
+				if sp.Class == model.ClassDropped || sp.Label == "heading" {
+					fmt.Printf("%-9s %-15s %d..%d\n", sp.Class, sp.Label, sp.Start, sp.End)
+				}
+			}
+			for _, p := range ps {
+				sec := ""
+				if p.Section != "" {
+					sec = "[" + p.Section + "] "
+				}
+				fmt.Printf("%4d %-9s %v %s%s\n", p.SourceLine, p.Kind, p.Flags, sec, p.Text)
+			}
+		}
+	}
+	scores, err := eval.Run(context.Background(), keys, texts, "", d)
 	if err != nil {
 		return err
 	}
