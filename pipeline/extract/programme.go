@@ -83,7 +83,8 @@ type cut struct {
 
 var (
 	pageLineRE    = regexp.MustCompile(`^[0-9]{1,4}([ \t]+[0-9]{1,4})?$`)
-	paginaRE      = regexp.MustCompile(`(?i)^(pagina|page|blz\.?)[ \t]*[0-9]*[ \t]*(van|of|/)[ \t]*[0-9]+([ \t]+[0-9]+)?$`)
+	paginaRE      = regexp.MustCompile(`(?i)\b(pagina|page|blz\.?)[ \t]*[0-9]*[ \t]*(van|of|/)[ \t]*[0-9]+([ \t]+[0-9]+)?`)
+	tailRE        = regexp.MustCompile(`[.!?]["”’)]?[ \t\x{00A0}]+(\p{Lu}[^.!?:;,•]{2,60})$`)
 	gluedEndRE    = regexp.MustCompile(`([\p{L}.!?:;,)’”" \t])([0-9]{1,3}(?:[ \t]+[0-9]{1,3})?)$`)
 	gluedStartRE  = regexp.MustCompile(`^([0-9]{1,3})(\p{Lu}[\p{Ll}\p{Lu}])`)
 	gluedMidRE    = regexp.MustCompile(`[ \t]([0-9]{1,3})\p{Ll}{2,}`)
@@ -110,7 +111,8 @@ func (p *parser) pdfText(first, last int) error {
 	}
 	segs := p.segments(first, last, cuts)
 	w := p.lineWidth(segs)
-	a := &assembler{p: p, w: w, party: p.src.Party, dropped: cuts}
+	segs = p.splitTails(segs, w)
+	a := &assembler{p: p, w: w, party: p.src.Party, dropped: cuts, lastEnd: true}
 	a.tsMode = trailingSpaceMode(p, segs)
 	a.indentRare = indentRare(p, first, last)
 	for i := range segs {
@@ -166,7 +168,11 @@ func (p *parser) furniture(first, last int) []cut {
 		if t == "" || covered(l.s, l.e) {
 			continue
 		}
-		if pageLineRE.MatchString(t) || paginaRE.MatchString(t) {
+		for _, m := range paginaRE.FindAllStringIndex(t, -1) {
+			add(l.s+m[0], l.s+m[1], ReasonPageNumber)
+			pages = append(pages, pageCand{n: -1})
+		}
+		if pageLineRE.MatchString(t) {
 			add(l.s, l.e, ReasonPageNumber)
 			for _, f := range strings.Fields(t) {
 				if n, err := strconv.Atoi(f); err == nil {
@@ -719,6 +725,38 @@ func (p *parser) glueSplit(s, e int) [][2]int {
 	return out
 }
 
+// splitTails splits off a heading glued to the end of a paragraph's last line after a sentence
+// ("…te overbruggen.  Grondrechten"): a short capitalised tail without punctuation, when the next
+// line starts a new unit.
+func (p *parser) splitTails(segs []seg, w int) []seg {
+	out := make([]seg, 0, len(segs))
+	for i, s := range segs {
+		if !s.lineEnd {
+			out = append(out, s)
+			continue
+		}
+		nextNew := i+1 == len(segs) || segs[i+1].afterBlank || !opensLower(p.t.S[segs[i+1].start:segs[i+1].end])
+		t := p.t.S[s.start:s.end]
+		m := tailRE.FindStringSubmatchIndex(t)
+		// The tail stands apart: two spaces before it, or two after it at the line end (text
+		// objects of their own in the PDF); one space is how a wrapped sentence goes on.
+		apart := m != nil && (strings.HasSuffix(strings.TrimRight(t[:m[2]], "\u00A0"), "  ") ||
+			strings.HasPrefix(p.t.S[s.end:p.lines[s.line].end], "  "))
+		if !nextNew || !apart || len(strings.Fields(t[m[2]:m[3]])) > 5 || m[2] < 10 || utf8.RuneCountInString(t[m[2]:m[3]]) > w/2 {
+			out = append(out, s)
+			continue
+		}
+		head, tail := s, s
+		head.end, _ = p.trimRange(s.start, s.start+m[2])
+		_, head.end = p.trimRange(s.start, s.start+m[2])
+		head.lineEnd, head.trailing = false, false
+		tail.start = s.start + m[2]
+		tail.lineStart, tail.glued, tail.afterBlank = false, true, false
+		out = append(out, head, tail)
+	}
+	return out
+}
+
 // lineWidth is the typical width, in characters, of a full line of running text: the median width
 // of lines that the next line continues (it starts in lower case).
 func (p *parser) lineWidth(segs []seg) int {
@@ -811,6 +849,8 @@ type pending struct {
 	pieces [][2]int // decoded ranges of text, one per segment
 	start  int      // decoded offset of the unit's first byte (after its marker)
 	last   seg
+	// indented: the unit's first line starts with white space.
+	indented bool
 }
 
 type pendingHeading struct {
@@ -872,7 +912,8 @@ func (a *assembler) add(s seg, next *seg) {
 		if lvl, ok := a.headingLevel(t, short, nextStartsNew); ok {
 			a.flush()
 			caps := isCaps(t)
-			if h := a.heading; h != nil && caps && h.caps && s.lineStart && utf8.RuneCountInString(strings.Join(h.text, " ")) < 120 {
+			atStart := len(a.p.out.Units) == 0 && a.cur == nil
+			if h := a.heading; h != nil && (caps && h.caps || atStart && lvl == 20 && h.level == 20) && s.lineStart && utf8.RuneCountInString(strings.Join(h.text, " ")) < 120 {
 				h.text = append(h.text, t)
 				h.end = s.end
 			} else {
@@ -896,7 +937,9 @@ func (a *assembler) add(s seg, next *seg) {
 		a.open(model.KindParagraph, 0, s, s.start)
 	case a.breakBefore(s):
 		kind := model.KindParagraph
-		if a.indentRare && s.indented && s.lineStart && !opensLower(t) && a.cur.kind == model.KindBullet {
+		if a.indentRare && s.indented && s.lineStart && !opensLower(t) {
+			// In a text whose lines start at the margin, an indented line that starts a unit is a
+			// list item whose bullet glyph was lost.
 			kind = model.KindBullet
 		}
 		a.flush()
@@ -915,8 +958,11 @@ func (a *assembler) strongStart(s seg) bool {
 }
 
 func (a *assembler) headingLevel(t string, short, nextStartsNew bool) (int, bool) {
-	if sentenceEnd.MatchString(t) && !strings.HasSuffix(t, ":") || strings.HasSuffix(t, ",") {
+	if sentenceEnd.MatchString(t) && !strings.HasSuffix(t, ":") {
 		return 0, false
+	}
+	if strings.HasSuffix(t, ",") && !(a.cur == nil && len(a.p.out.Units) == 0 && short) {
+		return 0, false // a title block at the very start may break after a comma
 	}
 	if bulletRE.MatchString(t) || dashBulletRE.MatchString(t) {
 		return 0, false
@@ -933,14 +979,18 @@ func (a *assembler) headingLevel(t string, short, nextStartsNew bool) (int, bool
 			}
 		}
 	}
-	if strings.HasSuffix(t, ":") {
-		return 0, false
-	}
 	if isCaps(t) && words <= 14 && utf8.RuneCountInString(t) <= 100 {
 		return 1, true
 	}
+	if strings.HasSuffix(t, ":") {
+		return 0, false
+	}
 	r, _ := utf8.DecodeRuneInString(t)
 	if short && words <= 10 && nextStartsNew && (unicode.IsUpper(r) || unicode.IsDigit(r)) && a.lastEnd {
+		return 20, true
+	}
+	// The lines of a title block at the very start: short, not sentences.
+	if len(a.p.out.Units) == 0 && a.cur == nil && short && words <= 10 && (a.heading != nil || unicode.IsUpper(r)) {
 		return 20, true
 	}
 	return 0, false
@@ -982,6 +1032,9 @@ func (a *assembler) breakBefore(s seg) bool {
 	if s.afterBlank {
 		return a.lastEnd || !opensLower(t)
 	}
+	if a.cur.kind == model.KindBullet && a.cur.indented && !s.indented && s.lineStart && !opensLower(t) {
+		return true // the text goes back to the margin: the list item is over
+	}
 	if !a.lastEnd || opensLower(t) {
 		return false
 	}
@@ -997,7 +1050,8 @@ func (a *assembler) breakBefore(s seg) bool {
 	if n >= a.w*135/100 {
 		return true // a paragraph on one long line
 	}
-	if n <= a.localWidth(prev.line)*8/10 {
+	// The next line's first word would have fitted on this one: the line was ended on purpose.
+	if n+1+utf8.RuneCountInString(firstWord(t)) <= a.localWidth(prev.line) {
 		return true
 	}
 	if a.tsMode && !prev.trailing {
@@ -1026,7 +1080,7 @@ func (a *assembler) open(kind model.Kind, number int64, s seg, body int) {
 		a.p.span(s.start, body, model.ClassStructure, "marker")
 	}
 	b, e := a.p.trimRange(body, s.end)
-	a.cur = &pending{kind: kind, number: number, start: b, last: s}
+	a.cur = &pending{kind: kind, number: number, start: b, last: s, indented: s.indented}
 	if b < e {
 		a.cur.pieces = [][2]int{{b, e}}
 	}
