@@ -30,8 +30,8 @@ func TestBuildJSONSummary(t *testing.T) {
 		Rows map[string]int64
 	}
 	require.NoError(t, json.Unmarshal([]byte(stdout), &sum), "stdout is one JSON object")
-	assert.Len(t, sum.Documents, 5)
-	assert.Equal(t, int64(18), sum.Rows["parties"])
+	assert.Len(t, sum.Documents, 27)
+	assert.Equal(t, int64(21), sum.Rows["parties"])
 	for _, line := range strings.Split(strings.TrimSpace(stderr), "\n") {
 		assert.True(t, json.Valid([]byte(line)), "log line is JSON: %s", line)
 	}

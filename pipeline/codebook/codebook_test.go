@@ -138,8 +138,8 @@ func small(t *testing.T) Input {
 	long := "aaa " + strings.Repeat("lang ", 30)
 	return Input{Title: "Test", Version: "0.1.0", Schemas: set, Rows: map[string][][]any{
 		"parties": {
-			{"volt", "Volt", "Volt Nederland", []string{"Volt"}},
-			{"denk", "DENK", "DENK", []string{"DENK", "Denk|pipe"}},
+			{"volt", "Volt", "Volt Nederland", []string{"Volt"}, []string{}},
+			{"denk", "DENK", "DENK", []string{"DENK", "Denk|pipe"}, []string{}},
 		},
 		"elections": {{"TK2023", "Tweede Kamerverkiezingen 2023", model.Date{Year: 2023, Month: 11, Day: 22}}},
 		"documents": {
@@ -147,10 +147,10 @@ func small(t *testing.T) Input {
 			{"doc-b", "B", "score-overview", "TK2023", "x", "nl", ptr(model.Date{Year: 2023, Month: 1, Day: 2}), ptr("P"), (*string)(nil), ptr("CC-BY-4.0"), (*string)(nil), "raw/b.txt", strings.Repeat("b", 64), int64(20), "utf-8"},
 		},
 		"passages": {
-			{"0000000000000001", "doc-a", ptr("volt"), "summary", (*string)(nil), (*int64)(nil), (*string)(nil), int64(1), long, int64(0), int64(5), int64(1), []string{}},
-			{"0000000000000002", "doc-a", ptr("volt"), "theme", (*string)(nil), (*int64)(nil), (*string)(nil), int64(2), "b", int64(5), int64(6), int64(2), []string{"fragment"}},
-			{"0000000000000003", "doc-a", ptr("volt"), "quote", (*string)(nil), (*int64)(nil), ptr("0000000000000002"), int64(3), "c", int64(6), int64(7), int64(3), []string{"elided", "fragment"}},
-			{"0000000000000004", "doc-b", (*string)(nil), "bullet", (*string)(nil), ptr(int64(2)), (*string)(nil), int64(1), "d", int64(0), int64(1), int64(1), []string{}},
+			{"0000000000000001", "doc-a", ptr("volt"), "summary", (*string)(nil), (*int64)(nil), (*string)(nil), int64(1), long, int64(0), int64(5), int64(1), []string{}, []string{}},
+			{"0000000000000002", "doc-a", ptr("volt"), "theme", (*string)(nil), (*int64)(nil), (*string)(nil), int64(2), "b", int64(5), int64(6), int64(2), []string{"fragment"}, []string{}},
+			{"0000000000000003", "doc-a", ptr("volt"), "quote", (*string)(nil), (*int64)(nil), ptr("0000000000000002"), int64(3), "c", int64(6), int64(7), int64(3), []string{"elided", "fragment"}, []string{}},
+			{"0000000000000004", "doc-b", (*string)(nil), "bullet", (*string)(nil), ptr(int64(2)), (*string)(nil), int64(1), "d", int64(0), int64(1), int64(1), []string{}, []string{}},
 		},
 		"scores":           {{"doc-b", "volt", 2.5, "Q"}},
 		"document_parties": {{"doc-a", "volt", int64(3), (*string)(nil)}, {"doc-b", "volt", int64(0), ptr("Geen relevante punten")}},

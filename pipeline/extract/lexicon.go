@@ -11,6 +11,13 @@ import (
 // is in the lexicon, and removed otherwise.
 type Lexicon map[string]struct{}
 
+// suffixes are Dutch derivational endings that never start the second part of a hyphenated compound.
+var suffixes = map[string]bool{
+	"heid": true, "heden": true, "lijk": true, "lijke": true, "lijkheid": true, "ing": true, "ingen": true,
+	"isch": true, "ische": true, "baar": true, "bare": true, "schap": true, "schappen": true, "tie": true,
+	"ties": true, "teit": true, "teiten": true, "loos": true, "loze": true, "achtig": true, "achtige": true,
+}
+
 // Has reports whether the hyphenated word occurs in the corpus.
 func (l Lexicon) Has(w string) bool { _, ok := l[w]; return ok }
 
@@ -29,6 +36,13 @@ func (l Lexicon) Add(text string) {
 			for _, p := range parts {
 				r, _ := utf8.DecodeRuneInString(p)
 				if p == "" || !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+					ok = false
+				}
+			}
+			for i := 1; i < len(parts) && ok; i++ {
+				// "verantwoordelijk-heid": a hyphen before a suffix is a line-end hyphen that the
+				// PDF extraction left inside a line, not a compound.
+				if suffixes[parts[i]] {
 					ok = false
 				}
 			}

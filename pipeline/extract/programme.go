@@ -446,6 +446,13 @@ func (p *parser) repeatedEdges(ranges [][2]int) []*regexp.Regexp {
 		if free < 2 {
 			continue
 		}
+		// A run may not end in ".#": that is a section number glued on ("…2017-20212.4.4 Titel").
+		if x := o[0]; x.to-x.from >= 5 {
+			last, dot := ms[x.line].s[toks[x.line][x.to-1].s:toks[x.line][x.to-1].e], ms[x.line].s[toks[x.line][x.to-2].s:toks[x.line][x.to-2].e]
+			if last == "#" && dot == "." {
+				continue
+			}
+		}
 		chunk := func(x occ) string { return ms[x.line].s[toks[x.line][x.from].s:toks[x.line][x.to-1].e] }
 		c := chunk(o[0])
 		if letterCount(c) < 10 {

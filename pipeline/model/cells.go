@@ -58,6 +58,10 @@ func PassageFromCells(v []any) (Passage, error) {
 		Section: deref(take[*string](r)), Number: take[*int64](r), ParentID: take[*string](r), Seq: take[int64](r),
 		Text: take[string](r), SourceStart: take[int64](r), SourceEnd: take[int64](r), SourceLine: take[int64](r),
 		Flags: take[[]string](r)}
+	if r.i < len(v) {
+		// section_path came with schema 1.1.0; rows of older releases end with flags.
+		p.SectionPath = take[[]string](r)
+	}
 	return p, r.done()
 }
 

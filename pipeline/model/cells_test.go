@@ -11,7 +11,7 @@ func TestCellsRoundTrip(t *testing.T) {
 	party, parent, num, lic := "volt", "aaaaaaaaaaaaaaaa", int64(3), "CC-BY-4.0"
 	day := Date{Year: 2023, Month: 11, Day: 1}
 	p := Passage{ID: "bbbbbbbbbbbbbbbb", DocumentID: "d", PartyID: &party, Kind: KindQuote, Section: "S", Number: &num,
-		ParentID: &parent, Seq: 2, Text: "t", SourceStart: 1, SourceEnd: 2, SourceLine: 3, Flags: []string{FlagElided}}
+		ParentID: &parent, Seq: 2, Text: "t", SourceStart: 1, SourceEnd: 2, SourceLine: 3, Flags: []string{FlagElided}, SectionPath: []string{"H"}}
 	got, err := PassageFromCells(p.Values())
 	require.NoError(t, err)
 	assert.Equal(t, p, got)
