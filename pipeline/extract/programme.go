@@ -483,6 +483,14 @@ func (p *parser) repeatedEdges(ranges [][2]int) []*regexp.Regexp {
 				}
 			}
 		}
+		// A number glued to the end of a run ("…STEL EEN DAAD2 EEN EERLIJKE ECONOMIE") that varies is
+		// the chapter or point number that follows the header, not part of it: the shorter run is
+		// tried instead.
+		if x := o[0]; ms[x.line].s[toks[x.line][x.to-1].s:toks[x.line][x.to-1].e] == "#" && len(varies) > 0 && varies[len(varies)-1] {
+			if before := toks[x.line][x.to-1].s; before > 0 && isLetterByte(ms[x.line].s, before, true) {
+				continue
+			}
+		}
 		glued := false
 		for _, x := range o {
 			m := ms[x.line]
