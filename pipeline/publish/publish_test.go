@@ -25,7 +25,8 @@ func sampleRows() map[string][]model.Row {
 	day := model.Date{Year: 2023, Month: 11, Day: 22}
 	return map[string][]model.Row{
 		"parties": {
-			model.Party{ID: "cda", Abbreviation: "CDA", Name: "Christen-Democratisch Appèl", Aliases: []string{"C.D.A.", "christen, \"democraten\""}},
+			model.Party{ID: "cda", Abbreviation: "CDA", Name: "Christen-Democratisch Appèl", Aliases: []string{"C.D.A.", "christen, \"democraten\""},
+				Members: []string{"arp", "kvp", "chu"}},
 			model.Party{ID: "d66", Abbreviation: "D66", Name: "Democraten ’66", Aliases: nil},
 			model.Party{ID: "pvdd", Abbreviation: "PvdD", Name: "Partij voor de Dieren", Aliases: []string{""}},
 		},
@@ -46,7 +47,8 @@ func sampleRows() map[string][]model.Row {
 				SourceStart: 0, SourceEnd: 9, SourceLine: 1, Flags: nil},
 			model.Passage{ID: "p2", DocumentID: "programma-x", PartyID: ptr2("cda"), Kind: model.KindPoint, Section: "Zorg, welzijn",
 				Number: ptr2(int64(-3)), ParentID: ptr2("p1"), Seq: 2, Text: tricky, SourceStart: 10, SourceEnd: math.MaxInt64,
-				SourceLine: 2, Flags: []string{model.FlagElided, model.FlagDehyphenated}},
+				SourceLine: 2, Flags: []string{model.FlagElided, model.FlagDehyphenated},
+				SectionPath: []string{"2 Hoofdstuk", "2.1 Zorg, welzijn"}},
 		},
 		"scores": {
 			model.Score{DocumentID: "kieskompas-digitalisering", PartyID: "cda", Score: 0.30000000000000004, Question: "Eens?"},
@@ -140,14 +142,14 @@ func TestTextLayout(t *testing.T) {
 		format      Format
 		table, want string
 	}{
-		{FormatCSV, "parties", "party_id,abbreviation,name,aliases\n" +
-			"cda,CDA,Christen-Democratisch Appèl,\"[\"\"C.D.A.\"\",\"\"christen, \\\"\"democraten\\\"\"\"\"]\"\n" +
-			"d66,D66,Democraten ’66,[]\n" +
-			"pvdd,PvdD,Partij voor de Dieren,\"[\"\"\"\"]\"\n"},
+		{FormatCSV, "parties", "party_id,abbreviation,name,aliases,members\n" +
+			"cda,CDA,Christen-Democratisch Appèl,\"[\"\"C.D.A.\"\",\"\"christen, \\\"\"democraten\\\"\"\"\"]\",\"[\"\"arp\"\",\"\"kvp\"\",\"\"chu\"\"]\"\n" +
+			"d66,D66,Democraten ’66,[],[]\n" +
+			"pvdd,PvdD,Partij voor de Dieren,\"[\"\"\"\"]\",[]\n"},
 		{FormatJSON, "parties", "[\n" +
-			`{"party_id":"cda","abbreviation":"CDA","name":"Christen-Democratisch Appèl","aliases":["C.D.A.","christen, \"democraten\""]},` + "\n" +
-			`{"party_id":"d66","abbreviation":"D66","name":"Democraten ’66","aliases":[]},` + "\n" +
-			`{"party_id":"pvdd","abbreviation":"PvdD","name":"Partij voor de Dieren","aliases":[""]}` + "\n]\n"},
+			`{"party_id":"cda","abbreviation":"CDA","name":"Christen-Democratisch Appèl","aliases":["C.D.A.","christen, \"democraten\""],"members":["arp","kvp","chu"]},` + "\n" +
+			`{"party_id":"d66","abbreviation":"D66","name":"Democraten ’66","aliases":[],"members":[]},` + "\n" +
+			`{"party_id":"pvdd","abbreviation":"PvdD","name":"Partij voor de Dieren","aliases":[""],"members":[]}` + "\n]\n"},
 		{FormatCSV, "scores", "document_id,party_id,score,question\n" +
 			"kieskompas-digitalisering,cda,0.30000000000000004,Eens?\n" +
 			"kieskompas-digitalisering,d66,-0.0000001,\"Zegt: \"\"ja, maar\"\"\nook ‘nee’, café’s;\n\nen <b>R&D</b>\t \"\n" +
@@ -172,7 +174,12 @@ func TestTextLayout(t *testing.T) {
 	// The CSV of a nullable column holds an empty cell for null.
 	got, err := os.ReadFile(Path(dir, FormatCSV, "passages"))
 	require.NoError(t, err)
-	assert.Contains(t, string(got), "\np1,programma-x,,intro,,,,1,Inleiding,0,9,1,[]\n")
+	assert.Contains(t, string(got), "\np1,programma-x,,intro,,,,1,Inleiding,0,9,1,[],[]\n")
+	// A list cell with commas and quotes is a quoted JSON array.
+	assert.Contains(t, string(got), ",\"[\"\"elided\"\",\"\"dehyphenated\"\"]\",\"[\"\"2 Hoofdstuk\"\",\"\"2.1 Zorg, welzijn\"\"]\"\n")
+	got, err = os.ReadFile(Path(dir, FormatJSON, "passages"))
+	require.NoError(t, err)
+	assert.Contains(t, string(got), `"flags":["elided","dehyphenated"],"section_path":["2 Hoofdstuk","2.1 Zorg, welzijn"]}`)
 }
 
 func TestDeterministic(t *testing.T) {
@@ -231,7 +238,9 @@ func TestArrowSchema(t *testing.T) {
 		{"passages", "number", "int64", true},
 		{"passages", "seq", "int64", false},
 		{"passages", "flags", "list<element: utf8>", false},
+		{"passages", "section_path", "list<element: utf8>", false},
 		{"parties", "aliases", "list<element: utf8>", false},
+		{"parties", "members", "list<element: utf8>", false},
 		{"elections", "date", "date32", false},
 		{"documents", "published", "date32", true},
 		{"scores", "score", "float64", false},
@@ -271,11 +280,12 @@ func TestAppendRejects(t *testing.T) {
 		{"too few values", "elections", row{"TK2023", "x"}, "", "2 values, want 3"},
 		{"too many values", "scores", row{"d", "p", 1.0, "q", "extra"}, "", "5 values, want 4"},
 		{"nil row", "scores", nil, "", "nil row"},
-		{"string for *string", "passages", row{"p", "d", "cda", "point", "", (*int64)(nil), (*string)(nil), int64(1), "t", int64(0), int64(1), int64(1), []string{}}, "party_id", "got string, want *string"},
+		{"string for *string", "passages", row{"p", "d", "cda", "point", "", (*int64)(nil), (*string)(nil), int64(1), "t", int64(0), int64(1), int64(1), []string{}, []string{}}, "party_id", "got string, want *string"},
 		{"int for int64", "document_parties", row{"d", "p", 3, ""}, "passages", "got int, want int64"},
 		{"nil pointer in required column", "elections", row{"TK2023", "x", (*model.Date)(nil)}, "date", "got *model.Date, want model.Date"},
 		{"untyped nil", "scores", row{"d", nil, 1.0, "q"}, "party_id", "got <nil>, want string"},
-		{"nil list", "parties", row{"p", "P", "Partij", []string(nil)}, "aliases", "null in a required column"},
+		{"nil list", "parties", row{"p", "P", "Partij", []string(nil), []string{}}, "aliases", "null in a required column"},
+		{"nil list in last column", "passages", row{"p", "d", (*string)(nil), "point", (*string)(nil), (*int64)(nil), (*string)(nil), int64(1), "t", int64(0), int64(1), int64(1), []string{}, []string(nil)}, "section_path", "null in a required column"},
 		{"empty nullable string", "documents", model.Document{ID: "d", License: ptr2("")}, "license", "empty string in a nullable column"},
 		{"not finite", "scores", model.Score{Score: math.NaN()}, "score", "not finite"},
 		{"year 10000", "elections", model.Election{ID: "x", Date: model.Date{Year: 10000, Month: 1, Day: 1}}, "date", "no YYYY-MM-DD form"},

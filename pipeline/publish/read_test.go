@@ -31,8 +31,8 @@ func TestReadErrors(t *testing.T) {
 		{"csv bad integer", FormatCSV, "document_parties", "document_id,party_id,passages,note\nd,p,1.5,\n", 2, "column passages: \"1.5\" is not an integer"},
 		{"csv empty required integer", FormatCSV, "document_parties", "document_id,party_id,passages,note\nd,p,,\n", 2, "column passages: empty cell in a required column"},
 		{"csv bad date", FormatCSV, "elections", "election_id,name,date\nTK2023,x,2023-2-1\n", 2, "column date"},
-		{"csv bad list", FormatCSV, "parties", "party_id,abbreviation,name,aliases\np,P,N,a\n", 2, "column aliases"},
-		{"csv null in list", FormatCSV, "parties", "party_id,abbreviation,name,aliases\np,P,N,\"[null]\"\n", 2, "null list element at index 0"},
+		{"csv bad list", FormatCSV, "parties", "party_id,abbreviation,name,aliases,members\np,P,N,a,[]\n", 2, "column aliases"},
+		{"csv null in list", FormatCSV, "parties", "party_id,abbreviation,name,aliases,members\np,P,N,\"[null]\",[]\n", 2, "null list element at index 0"},
 		{"csv bare quote", FormatCSV, "scores", header + "d,p\"x,1,q\n", 2, "bare \""},
 		{"json not an array", FormatJSON, "scores", "{}\n", 1, "found {"},
 		{"json key order", FormatJSON, "scores", "[\n{\"party_id\":\"p\",\"document_id\":\"d\",\"score\":1,\"question\":\"q\"}\n]\n", 2, `row 1: key "party_id", want column document_id`},
@@ -67,7 +67,7 @@ func TestReadParquetWrongSchema(t *testing.T) {
 	dir := t.TempDir()
 	writeAll(t, dir, set, sampleRows(), 0)
 	_, err := ReadParquet(Path(dir, FormatParquet, "passages"), set["scores"])
-	assert.ErrorContains(t, err, "13 columns (passage_id,")
+	assert.ErrorContains(t, err, "14 columns (passage_id,")
 
 	// Same column names, other nullability.
 	tbl := *set["scores"]
