@@ -202,6 +202,9 @@ func printSummary(w io.Writer, s *build.Summary) {
 		}
 		fmt.Fprintf(w, "\n  bytes %d: passage %.1f%%, structure %.1f%%, whitespace %.1f%%, dropped %.1f%%\n",
 			d.Bytes, 100*d.Shares[model.ClassPassage], 100*d.Shares[model.ClassStructure], 100*d.Shares[model.ClassWhitespace], 100*d.Shares[model.ClassDropped])
+		if q := d.Quality; q != nil && (len(q.DroppedBytes) > 0 || len(q.Flags) > 0 || q.Headings > 0) {
+			fmt.Fprintf(w, "  headings %d; dropped bytes: %s; flags: %s\n", q.Headings, counts(q.DroppedBytes), counts(q.Flags))
+		}
 	}
 	fmt.Fprintf(w, "\nrows:")
 	for _, t := range []string{"parties", "elections", "documents", "passages", "scores", "document_parties"} {
@@ -211,4 +214,21 @@ func printSummary(w io.Writer, s *build.Summary) {
 	for _, f := range s.Files {
 		fmt.Fprintf(w, "  %s\n", f)
 	}
+}
+
+// counts renders a map of counts as "a 1, b 2", sorted by key; "none" when empty.
+func counts[V int | int64](m map[string]V) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%s %d", k, m[k])
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	return strings.Join(parts, ", ")
 }

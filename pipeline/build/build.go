@@ -41,6 +41,7 @@ type DocumentSummary struct {
 	Scores     int                     `json:"scores"`
 	Bytes      int64                   `json:"bytes"`
 	Shares     map[model.Class]float64 `json:"byte_shares"`
+	Quality    *model.Quality          `json:"quality"`
 }
 
 // Summary is the outcome of a build.
@@ -226,10 +227,12 @@ func write(ctx context.Context, opts Options, dir string, set schemas.Set, reg *
 			}
 		}
 		chk.PassagesIn(res.Document, res.Passages, text.Raw)
+		chk.Provenance(res.Document, res.Passages, text.Raw, acc.Dropped)
 		chk.Scores(res.Scores, res.Parties)
+		acc.Quality = quality(ex, res.Passages, acc)
 		accounting = append(accounting, acc)
 		ds := DocumentSummary{DocumentID: src.ID, Format: src.Format, Parties: len(res.Parties), Passages: len(res.Passages),
-			ByKind: map[model.Kind]int{}, Scores: len(res.Scores), Bytes: acc.Bytes, Shares: map[model.Class]float64{}}
+			ByKind: map[model.Kind]int{}, Scores: len(res.Scores), Bytes: acc.Bytes, Shares: map[model.Class]float64{}, Quality: acc.Quality}
 		for _, p := range res.Passages {
 			ds.ByKind[p.Kind]++
 		}
@@ -264,4 +267,20 @@ func write(ctx context.Context, opts Options, dir string, set schemas.Set, reg *
 	}
 	sum.Files = append(sum.Files, publish.AccountingFile, publish.ValidationFile)
 	return sum, nil
+}
+
+// quality summarises a document for its users: passages by kind and by flag, bytes dropped by
+// reason, headings found.
+func quality(ex *model.Extracted, ps []model.Passage, acc model.Accounting) *model.Quality {
+	q := &model.Quality{PassagesByKind: map[model.Kind]int{}, DroppedBytes: map[string]int64{}, Flags: map[string]int{}, Headings: ex.Headings}
+	for _, p := range ps {
+		q.PassagesByKind[p.Kind]++
+		for _, f := range p.Flags {
+			q.Flags[f]++
+		}
+	}
+	for _, d := range acc.Dropped {
+		q.DroppedBytes[d.Reason] += d.End - d.Start
+	}
+	return q
 }

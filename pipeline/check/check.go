@@ -3,6 +3,8 @@ package check
 import (
 	"bufio"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -29,6 +31,15 @@ const (
 
 // Folder checks the output folder dir against the table schemas in set.
 func Folder(ctx context.Context, dir string, set schemas.Set) (validate.Report, error) {
+	return FolderWithSources(ctx, dir, set, "")
+}
+
+// FolderWithSources is Folder that also checks every passage's provenance against the raw texts
+// under root (the folder that holds raw/, as documents.raw_path names them): the letters and
+// digits of each source stretch, minus the stretches accounting.json lists as dropped inside it,
+// must be the passage's. A text that is missing under root, or whose SHA-256 is no longer the
+// document's raw_sha256, is skipped (an older release of a text that changed since).
+func FolderWithSources(ctx context.Context, dir string, set schemas.Set, root string) (validate.Report, error) {
 	if real, err := filepath.EvalSymlinks(dir); err == nil {
 		dir = real // output/latest is a link to the release
 	}
@@ -41,7 +52,7 @@ func Folder(ctx context.Context, dir string, set schemas.Set) (validate.Report, 
 	if err != nil {
 		return validate.Report{}, err
 	}
-	f := &folder{dir: dir, set: set, chk: chk, rows: map[string][][]any{}}
+	f := &folder{dir: dir, set: set, chk: chk, rows: map[string][][]any{}, sources: root}
 	for _, name := range schemas.Order {
 		if err := ctx.Err(); err != nil {
 			return validate.Report{}, err
@@ -65,6 +76,9 @@ type folder struct {
 	set  schemas.Set
 	chk  *validate.Checker
 	rows map[string][][]any // table → rows of its Parquet file (or the first readable copy)
+	// sources is the folder that holds the raw texts (raw_path is relative to it); "" skips the
+	// provenance check.
+	sources string
 }
 
 // rel is the path of a file below the folder, as reports show it.
@@ -297,9 +311,32 @@ func (f *folder) accounting() {
 			return
 		}
 		a, ok := byDoc[d.ID]
+		if ok && f.sources != "" {
+			f.provenance(d, a)
+		}
 		f.chk.Check(ok && a.Bytes == d.RawBytes, validate.Finding{Rule: "rule.accounting_covers_file", Severity: validate.Error, Table: "documents", Key: d.ID,
 			Field: "raw_bytes", Value: fmt.Sprint(d.RawBytes), Source: AccountingFile, Message: "accounting.json has no entry of this document's size"})
 	}
+}
+
+// provenance checks the passages of document d against its raw text, when the text is there and
+// unchanged.
+func (f *folder) provenance(d model.Document, a model.Accounting) {
+	raw, err := os.ReadFile(filepath.Join(f.sources, filepath.FromSlash(d.RawPath)))
+	if err != nil {
+		return
+	}
+	if sum := sha256.Sum256(raw); hex.EncodeToString(sum[:]) != d.RawSHA256 {
+		return
+	}
+	var ps []model.Passage
+	for _, r := range f.rows["passages"] {
+		p, err := model.PassageFromCells(r)
+		if err == nil && p.DocumentID == d.ID {
+			ps = append(ps, p)
+		}
+	}
+	f.chk.Provenance(d, ps, raw, a.Dropped)
 }
 
 // releaseName is the name of a release folder (vX.Y.Z), which is checked as a release even when

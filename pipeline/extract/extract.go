@@ -17,7 +17,7 @@ func Extract(ctx context.Context, reg *registry.Registry, src registry.Source, t
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	p := &parser{t: t, src: src, m: reg.Matcher, lex: lex, lines: splitLines(t.S)}
+	p := &parser{t: t, src: src, m: reg.Matcher, lex: lex, lines: splitLines(t.S), regDir: reg.Dir}
 	p.out.Document = model.Document{
 		ID: src.ID, Title: src.Title, Format: src.Format, ElectionID: src.Election, Topic: src.Topic,
 		Language: src.Language, Publisher: src.Publisher, SourceURL: src.SourceURL,
@@ -89,6 +89,8 @@ type parser struct {
 	lex   Lexicon
 	lines []line
 	out   model.Extracted
+	// regDir is the raw folder, where sources.toml is (for messages about a registry entry).
+	regDir string
 }
 
 // trim returns the offsets of l without leading and trailing white space (including NBSP).

@@ -49,7 +49,7 @@ func (p *parser) selection() (int, int, error) {
 	from, to := p.src.Lines[0], p.src.Lines[1]
 	if to > len(p.lines) {
 		return 0, 0, model.Classified(model.ErrConfig, &model.SourceError{
-			File: filepath.Join(filepath.Dir(p.src.Path), registry.SourcesFile), Line: p.src.Line, Col: 1,
+			File: filepath.Join(p.regDir, registry.SourcesFile), Line: p.src.LinesAt[0], Col: p.src.LinesAt[1],
 			Msg:  fmt.Sprintf("document %q: lines = [%d, %d], but %s has %d lines", p.src.ID, from, to, p.src.File, len(p.lines)),
 			Hint: "give a range inside the file; lines are counted from 1"})
 	}
@@ -666,7 +666,7 @@ func (p *parser) segments(first, last int, cuts []cut) []seg {
 			parts := p.glueSplit(r[0], r[1])
 			for j, part := range parts {
 				sg := seg{start: part[0], end: part[1], line: i, indented: indented,
-					lineStart: k == 0 && j == 0 && !p.cutBefore(s, r[0], cuts),
+					lineStart: k == 0 && j == 0, // furniture cut before it still leaves it at the line start
 					lineEnd:   k == len(rs)-1 && j == len(parts)-1 && r[1] == e,
 					glued:     j > 0, afterBlank: blank && k == 0 && j == 0}
 				if sg.lineEnd {
@@ -678,16 +678,6 @@ func (p *parser) segments(first, last int, cuts []cut) []seg {
 		}
 	}
 	return out
-}
-
-// cutBefore reports whether a cut lies between the line's content start s and offset at.
-func (p *parser) cutBefore(s, at int, cuts []cut) bool {
-	for _, c := range cuts {
-		if c.start >= s && c.end <= at {
-			return true
-		}
-	}
-	return false
 }
 
 // glueSplit splits [s, e) where a sentence end is followed by a capital without a space

@@ -51,6 +51,8 @@ type Source struct {
 	Markup string `toml:"markup"`
 	// Lines (programme-text) is the 1-based inclusive line range to read; nil reads every line.
 	Lines []int `toml:"lines"`
+	// LinesAt is where the lines key is in sources.toml (line, column), for messages.
+	LinesAt [2]int `toml:"-"`
 	// Furniture (programme-text) are extra RE2 patterns of page furniture for this source.
 	Furniture []string `toml:"furniture"`
 	// FurnitureRE holds Furniture compiled (set by Load).
@@ -505,6 +507,7 @@ func checkProgrammeKeys(s *Source, text, path string) error {
 	}
 	if s.Lines != nil {
 		l, c := findKeyAfter(text, "lines", s.Line)
+		s.LinesAt = [2]int{l, c}
 		if len(s.Lines) != 2 {
 			return &model.SourceError{File: path, Line: l, Col: c, Msg: fmt.Sprintf("lines must be [from, to], got %d numbers", len(s.Lines)),
 				Hint: "give the first and the last line to read, both counted from 1, e.g. lines = [120, 310]"}

@@ -11,6 +11,9 @@ import (
 
 	"github.com/standpunten/standpunten/pipeline/model"
 	"github.com/standpunten/standpunten/schemas"
+
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/unicode/norm"
 )
 
 // Severity says whether a finding blocks publishing.
@@ -374,4 +377,45 @@ func column(raw []byte, off int64) int {
 		return utf8.RuneCount(line) + 1
 	}
 	return len(line) + 1
+}
+
+// Provenance checks that each passage's letters and digits are exactly those of its source stretch
+// in the raw file, minus the stretches dropped inside it (page furniture, Markdown markup), NFC
+// both: the rule that makes every passage traceable to the bytes it came from (rule.provenance).
+// raw is the file as stored, decoded with the document's encoding.
+func (c *Checker) Provenance(doc model.Document, ps []model.Passage, raw []byte, dropped []model.DroppedSpan) {
+	for _, p := range ps {
+		f := Finding{Rule: "rule.provenance", Severity: Error, Table: "passages", Key: p.ID, Field: "text", Value: short(p.Text),
+			Source: fmt.Sprintf("%s:%d", doc.RawPath, p.SourceLine)}
+		if p.SourceStart < 0 || p.SourceEnd > int64(len(raw)) || p.SourceStart > p.SourceEnd {
+			f.Message = "the source span lies outside the raw file"
+			c.check(false, f)
+			continue
+		}
+		var span []byte
+		pos := p.SourceStart
+		for _, d := range dropped {
+			if d.Start >= p.SourceStart && d.End <= p.SourceEnd && d.Start >= pos {
+				span = append(span, raw[pos:d.Start]...)
+				pos = d.End
+			}
+		}
+		span = append(span, raw[pos:p.SourceEnd]...)
+		text := string(span)
+		if doc.Encoding == "windows-1252" {
+			text, _ = charmap.Windows1252.NewDecoder().String(text)
+		}
+		got, want := lettersOf(norm.NFC.String(text)), lettersOf(p.Text)
+		f.Message = fmt.Sprintf("the letters and digits of the source stretch %d..%d (without the dropped stretches inside it) differ from the text's", p.SourceStart, p.SourceEnd)
+		c.check(got == want, f)
+	}
+}
+
+func lettersOf(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return r
+		}
+		return -1
+	}, s)
 }

@@ -111,3 +111,31 @@ func TestSourceColumn(t *testing.T) {
 	assert.Equal(t, 3, column([]byte("ab\xe9d"), 2), "not UTF-8: bytes")
 	assert.Equal(t, 2, column([]byte("\nx\né"+"z"), 5), "after one two-byte character")
 }
+
+// TestProvenance: a passage's letters must be those of its source stretch without the dropped
+// stretches inside it; a passage that reaches over a header nobody dropped, or whose text was
+// changed, is an error.
+func TestProvenance(t *testing.T) {
+	raw := []byte("Wij willen meer\nPROGRAMMA 2023 12\nopen source.\n")
+	doc := model.Document{ID: "d", RawPath: "raw/d.txt", Encoding: "utf-8"}
+	header := model.DroppedSpan{Start: 16, End: 33, Reason: "running_header"}
+	ok := model.Passage{ID: "p1", Text: "Wij willen meer open source.", SourceStart: 0, SourceEnd: 46, SourceLine: 1}
+	for _, tc := range []struct {
+		name    string
+		p       model.Passage
+		dropped []model.DroppedSpan
+		want    []string
+	}{
+		{"furniture dropped inside the span", ok, []model.DroppedSpan{header}, nil},
+		{"furniture not accounted", ok, nil, []string{"rule.provenance"}},
+		{"text changed", model.Passage{ID: "p2", Text: "Wij willen minder open source.", SourceStart: 0, SourceEnd: 46, SourceLine: 1},
+			[]model.DroppedSpan{header}, []string{"rule.provenance"}},
+		{"span outside the file", model.Passage{ID: "p3", Text: "x", SourceStart: 40, SourceEnd: 99}, nil, []string{"rule.provenance"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := newChecker(t)
+			c.Provenance(doc, []model.Passage{tc.p}, raw, tc.dropped)
+			assert.Equal(t, tc.want, rules(c.Report()))
+		})
+	}
+}
