@@ -87,15 +87,15 @@ var (
 	tailRE        = regexp.MustCompile(`[.!?]["”’)]?[ \t\x{00A0}]+(\p{Lu}[^.!?:;,•]{2,60})$`)
 	gluedEndRE    = regexp.MustCompile(`([\p{L}.!?:;,)’”" \t])([0-9]{1,3}(?:[ \t]+[0-9]{1,3})?)$`)
 	gluedStartRE  = regexp.MustCompile(`^([0-9]{1,3})(\p{Lu}[\p{Ll}\p{Lu}])`)
-	gluedMidRE    = regexp.MustCompile(`[ \t]([0-9]{1,3})\p{Ll}{2,}`)
+	gluedMidRE    = regexp.MustCompile(`[ \t]([0-9]{1,3})\p{Ll}{2,}|[\p{Ll}.!?:;)’”]([0-9]{1,3})\p{Lu}\p{Ll}`)
 	bulletRE      = regexp.MustCompile(`^(?:[•▶►›■▪●◦○·◆◇▸➢➤✓✔\x{F0B7}\x{F0A7}\x{F076}\x{F0D8}\x{F0FC}\x{E000}-\x{F8FF}][ \t\x{00A0}]*)+`)
 	dashBulletRE  = regexp.MustCompile(`^[-–—*][ \t\x{00A0}]+`)
 	wingdingsRE   = regexp.MustCompile(`^6(\p{Lu}\p{Ll})`)
 	numberRE      = regexp.MustCompile(`^([0-9]{1,3}(?:\.[0-9]{1,3}){0,3})(?:[ \t]*[.)])?[ \t\x{00A0}]+`)
 	chapterRE     = regexp.MustCompile(`^(?i:hoofdstuk)[ \t]+([0-9]{1,3}[a-z]?)\b`)
 	glueSentRE    = regexp.MustCompile(`[\p{Ll})\]’”][.!?:]\p{Lu}`)
-	gluePointRE   = regexp.MustCompile(`[.!?;:]["”’)]?[ \t]+([0-9]{1,2})[.)][ \t]+\p{Lu}`)
-	glueCapsRE    = regexp.MustCompile(`\p{Ll}\p{Lu}{3,}`)
+	gluePointRE   = regexp.MustCompile(`[.!?;:]["”’)]?[ \t]+([0-9]{1,2})(?:[.)][ \t]+|[ \t]{2,})\p{Lu}`)
+	glueCapsRE    = regexp.MustCompile(`\p{Ll}\p{Lu}{4,}`)
 	glueCapsWord  = regexp.MustCompile(`\p{Lu}{3,}\p{Lu}\p{Ll}{2,}`)
 	furnitureWord = regexp.MustCompile(`(?i)programma|hoofdstuk|pagina|inhoudsopgave`)
 )
@@ -188,6 +188,12 @@ func (p *parser) furniture(first, last int) []cut {
 			for _, m := range re.FindAllStringIndex(p.t.S[l.s:l.e], -1) {
 				s, e := p.trimRange(l.s+m[0], l.s+m[1])
 				add(s, e, ReasonRunningHeader)
+				if strings.Contains(re.String(), "[0-9]{1,4}") {
+					// The number that varies in a header is its page number.
+					for _, f := range numbersIn(p.t.S[s:e]) {
+						pages = append(pages, pageCand{n: f, s: -1})
+					}
+				}
 			}
 		}
 	}
@@ -225,8 +231,15 @@ func (p *parser) furniture(first, last int) []cut {
 				glued = append(glued, pageCand{n: n, s: r[0] + m[2], e: r[0] + m[3]})
 			}
 			for _, m := range gluedMidRE.FindAllStringSubmatchIndex(t, -1) {
-				n, _ := strconv.Atoi(t[m[2]:m[3]])
-				glued = append(glued, pageCand{n: n, s: r[0] + m[2], e: r[0] + m[3]})
+				a, b := m[2], m[3]
+				if a < 0 {
+					a, b = m[4], m[5]
+				}
+				if p.knownToken(t, a) || ordinal(t[b:]) {
+					continue
+				}
+				n, _ := strconv.Atoi(t[a:b])
+				glued = append(glued, pageCand{n: n, s: r[0] + a, e: r[0] + b})
 			}
 		}
 	}
@@ -242,6 +255,30 @@ func (p *parser) furniture(first, last int) []cut {
 		}
 	}
 	return cuts
+}
+
+// numbersIn returns the numbers of up to three digits in s.
+func numbersIn(s string) []int {
+	var out []int
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r < '0' || r > '9' }) {
+		if n, err := strconv.Atoi(f); err == nil && len(f) <= 3 {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// ordinal reports whether the letters after a number make it an ordinal or a unit ("20ste eeuw").
+func ordinal(after string) bool {
+	for _, suf := range []string{"ste", "de", "e", "jarig", "procent", "jaar"} {
+		if rest, ok := strings.CutPrefix(after, suf); ok {
+			r, _ := utf8.DecodeRuneInString(rest)
+			if !unicode.IsLetter(r) || suf == "jarig" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 type pageCand struct {
@@ -545,6 +582,42 @@ func isLetterByte(s string, i int, before bool) bool {
 	return unicode.IsLetter(r)
 }
 
+// capsRunAt reports whether s starts with at least n capital letters.
+func capsRunAt(s string, n int) bool {
+	k := 0
+	for _, r := range s {
+		if !unicode.IsUpper(r) {
+			break
+		}
+		k++
+		if k >= n {
+			return true
+		}
+	}
+	return false
+}
+
+// capsRunBefore reports whether s ends with at least n capital letters.
+func capsRunBefore(s string, n int) bool {
+	k := 0
+	for len(s) > 0 {
+		r, size := utf8.DecodeLastRuneInString(s)
+		if !unicode.IsUpper(r) {
+			break
+		}
+		k++
+		s = s[:len(s)-size]
+	}
+	return k >= n
+}
+
+// lowerAfter reports whether the rune after the first one of s is a lower-case letter.
+func lowerAfter(s string) bool {
+	_, n := utf8.DecodeRuneInString(s)
+	r, _ := utf8.DecodeRuneInString(s[n:])
+	return unicode.IsLower(r)
+}
+
 // tok is a word of a masked line: byte offsets into it.
 type tok struct{ s, e int }
 
@@ -555,7 +628,12 @@ func maskedTokens(s string) []tok {
 	start := -1
 	var prev rune
 	for i, r := range s {
-		split := r == ' ' || r == '#' || prev == '#' || (unicode.IsLower(prev) && unicode.IsUpper(r))
+		// Split where a lower-case letter runs into capitals ("samenlevingVERKIEZINGS") and where
+		// capitals run into a capitalised word ("TELTMeer"), but not inside names like "PvdA" or
+		// "ChristenUnie".
+		split := r == ' ' || r == '#' || prev == '#' || strings.ContainsRune(".!?:;", prev) && unicode.IsUpper(r) ||
+			unicode.IsLower(prev) && capsRunAt(s[i:], 3) ||
+			unicode.IsUpper(prev) && unicode.IsUpper(r) && lowerAfter(s[i:]) && capsRunBefore(s[:i], 3)
 		if split && start >= 0 {
 			out = append(out, tok{start, i})
 			start = -1
@@ -841,6 +919,8 @@ type assembler struct {
 	heading *pendingHeading
 	path    []heading // open headings, outermost first
 	lastEnd bool      // the previous segment ended a sentence (or there is none)
+	// loneBullet: the previous line was a bullet glyph alone; this segment starts the item.
+	loneBullet bool
 }
 
 type heading struct {
@@ -915,7 +995,7 @@ func (a *assembler) add(s seg, next *seg) {
 	// Headings: numbered ("2.4 Titel", "HOOFDSTUK 7"), capitals, or a short title line between units.
 	if !continuing && (s.lineEnd || s.glued) {
 		if lvl, ok := a.headingLevel(t, short, nextStartsNew); ok {
-			a.flush()
+			a.flushUnit()
 			caps := isCaps(t)
 			atStart := len(a.p.out.Units) == 0 && a.cur == nil
 			if h := a.heading; h != nil && (caps && h.caps || atStart && lvl == 20 && h.level == 20) && s.lineStart && utf8.RuneCountInString(strings.Join(h.text, " ")) < 120 {
@@ -933,7 +1013,19 @@ func (a *assembler) add(s seg, next *seg) {
 	// any other segment closes the heading.
 	a.flushHeading()
 
+	if bulletRE.FindString(t) == t {
+		// A bullet glyph alone on its line: the item's text is on the next line.
+		a.flush()
+		a.p.span(s.start, s.end, model.ClassStructure, "marker")
+		a.loneBullet = true
+		a.lastEnd = true
+		return
+	}
 	kind, number, body := a.marker(s, t)
+	if a.loneBullet && kind == "" {
+		kind, body = model.KindBullet, s.start
+	}
+	a.loneBullet = false
 	switch {
 	case kind != "":
 		a.flush()
@@ -1037,8 +1129,9 @@ func (a *assembler) breakBefore(s seg) bool {
 	if s.afterBlank {
 		return a.lastEnd || !opensLower(t)
 	}
-	if a.cur.kind == model.KindBullet && a.cur.indented && !s.indented && s.lineStart && !opensLower(t) {
-		return true // the text goes back to the margin: the list item is over
+	if a.cur.kind == model.KindBullet && a.cur.indented && !s.indented && s.lineStart && !opensLower(t) &&
+		(a.lastEnd || strings.HasSuffix(t, ":")) {
+		return true // the text goes back to the margin after a sentence or with a lead-in: the item is over
 	}
 	if !a.lastEnd || opensLower(t) {
 		return false
@@ -1055,17 +1148,20 @@ func (a *assembler) breakBefore(s seg) bool {
 	if n >= a.w*135/100 {
 		return true // a paragraph on one long line
 	}
-	// The next line's first word would have fitted on this one: the line was ended on purpose.
-	if n+1+utf8.RuneCountInString(firstWord(t)) <= a.localWidth(prev.line) {
-		return true
-	}
-	if a.tsMode && !prev.trailing {
-		return true
-	}
 	if a.indentRare && s.indented && s.lineStart {
 		return true
 	}
-	return false
+	lw := a.localWidth(prev.line)
+	if a.cur.kind == model.KindBullet || a.cur.kind == model.KindPoint {
+		// A list item's lines are narrower than the page's (its marker and indent); it goes on
+		// unless its last line is clearly short.
+		return n <= lw*6/10
+	}
+	// The next line's first word would have fitted on this one: the line was ended on purpose.
+	if n+1+utf8.RuneCountInString(firstWord(t)) <= lw {
+		return true
+	}
+	return a.tsMode && !prev.trailing
 }
 
 // localWidth is the width of the widest of the lines around line i (two before, two after), capped
@@ -1108,6 +1204,11 @@ func (a *assembler) flushHeading() {
 
 func (a *assembler) flush() {
 	a.flushHeading()
+	a.flushUnit()
+}
+
+// flushUnit ends the open unit, if any.
+func (a *assembler) flushUnit() {
 	u := a.cur
 	a.cur = nil
 	if u == nil || len(u.pieces) == 0 {
