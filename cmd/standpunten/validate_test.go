@@ -20,7 +20,7 @@ func TestValidateCommand(t *testing.T) {
 	assert.Equal(t, exitOK, code, stderr)
 	assert.Empty(t, stdout)
 	assert.Contains(t, stderr, "valid:")
-	assert.Contains(t, stderr, "0 errors, 14 warnings")
+	assert.Regexp(t, `valid: [0-9]+ checks, 0 errors, [1-9][0-9]* warnings`, stderr)
 
 	// Break a foreign key in the CSV copy only: the copies disagree, and the report says where.
 	path := filepath.Join(out, "csv", "document_parties.csv")
