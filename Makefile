@@ -4,7 +4,7 @@ GO ?= go
 OUT ?= output/build
 FUZZTIME ?= 30s
 
-.PHONY: build run release verify test unit lint tidy-check conformance shacl-tools fuzz bench update-golden
+.PHONY: build run release verify test unit lint tidy-check conformance shacl-tools fuzz bench update-golden eval
 
 build: ## compile the command into ./standpunten
 	$(GO) build -o standpunten ./cmd/standpunten
@@ -50,14 +50,18 @@ conformance: ## read every release and a fresh build with DuckDB, pandas, csvkit
 	bash conformance/break_test.sh
 
 fuzz: ## run every fuzz target for $(FUZZTIME)
-	for t in FuzzPartySummaries FuzzScoreOverview FuzzProgrammeChapter FuzzPledgeDocument; do \
+	for t in FuzzPartySummaries FuzzScoreOverview FuzzProgrammeChapter FuzzPledgeDocument FuzzProgrammeText FuzzProgrammeMarkdown; do \
 	  $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) ./pipeline/extract/ || exit 1; done
 	$(GO) test -run '^$$' -fuzz '^FuzzText$$' -fuzztime $(FUZZTIME) ./pipeline/normalize/
+
+eval: ## score the programme-text parser against the answer keys in eval/answers (needs ../shared/corpus)
+	$(GO) run ./tools/eval -corpus ../shared/corpus -answers eval/answers
 
 bench: ## benchmarks with memory statistics
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
 update-golden: ## regenerate the golden files (then read the diff!)
 	$(GO) test ./pipeline/build/ -run TestGolden -update
+	$(GO) test ./pipeline/extract/ -run TestCorpusGolden -update
 	$(GO) test ./pipeline/changes/ ./pipeline/codebook/ ./pipeline/metadata/ -update
 	$(GO) test ./cmd/standpunten/ -run TestBadInput -update

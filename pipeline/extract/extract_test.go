@@ -50,7 +50,7 @@ func parse(t *testing.T, format model.Format, text string, mod ...func(*registry
 		_, aerr := Account(tx, ex)
 		require.NoError(t, aerr, "accounting")
 		for _, u := range ex.Units {
-			span := tx.Raw[u.Start:u.End]
+			span := []byte(spanText(tx.Raw, u, ex.Spans))
 			if src.Encoding == registry.EncodingWindows1252 {
 				span, _ = charmap.Windows1252.NewDecoder().Bytes(span)
 			}

@@ -13,6 +13,10 @@ import (
 // fuzzFormat checks the parser invariants on arbitrary text: no panic; on success every byte is
 // accounted for, spans lie inside the input and units carry the letters of their source stretch.
 func fuzzFormat(f *testing.F, format model.Format, seed string) {
+	fuzzMarkup(f, format, "", seed)
+}
+
+func fuzzMarkup(f *testing.F, format model.Format, markup, seed string) {
 	if b, err := os.ReadFile(filepath.Join("..", "..", "raw", seed)); err == nil {
 		f.Add(b)
 	}
@@ -24,7 +28,7 @@ func fuzzFormat(f *testing.F, format model.Format, seed string) {
 		if err := os.WriteFile(p, b, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		src := registry.Source{ID: "f", Path: p, Format: format, Title: "T", Encoding: "utf-8", Party: "bij1",
+		src := registry.Source{ID: "f", Path: p, Format: format, Title: "T", Encoding: "utf-8", Party: "bij1", Markup: markup,
 			Drop: map[string][]string{"navigation": {"Skip to content"}}}
 		tx, err := Read(src, 0)
 		if err != nil {
@@ -43,8 +47,8 @@ func fuzzFormat(f *testing.F, format model.Format, seed string) {
 			if u.Start < 0 || u.End > int64(len(b)) || u.Start > u.End {
 				t.Fatalf("unit span %d..%d outside %d bytes", u.Start, u.End, len(b))
 			}
-			if letters(u.Text) != letters(string(b[u.Start:u.End])) {
-				t.Fatalf("unit letters differ from its source: %q vs %q", u.Text, b[u.Start:u.End])
+			if letters(u.Text) != letters(spanText(b, u, ex.Spans)) {
+				t.Fatalf("unit letters differ from its source minus the dropped stretches: %q vs %q", u.Text, b[u.Start:u.End])
 			}
 		}
 	})
@@ -61,4 +65,13 @@ func FuzzProgrammeChapter(f *testing.F) {
 }
 func FuzzPledgeDocument(f *testing.F) {
 	fuzzFormat(f, model.FormatPledgeDocument, "tk2023-digitaal-stembusakkoord.txt")
+}
+func FuzzProgrammeText(f *testing.F) {
+	f.Add([]byte("HOOFDSTUK 1\nDIGITALISERING\nWe willen meer open\nsource.PROGRAMMA 2023 12\n• Een bul-\nlet met 44\n1. Een punt.\n"))
+	fuzzMarkup(f, model.FormatProgrammeText, registry.MarkupPDF, "programmes/tk2023-d66-technologie.txt")
+}
+
+func FuzzProgrammeMarkdown(f *testing.F) {
+	f.Add([]byte("---\ntitle: x\n---\n# Kop\n\nTekst met **nadruk** en [een link](https://example.org).\n\n- punt\n1. een\n"))
+	fuzzMarkup(f, model.FormatProgrammeText, registry.MarkupMarkdown, "programmes/tk2021-sp-eerlijke-economie.txt")
 }

@@ -1068,7 +1068,7 @@ func (a *assembler) headingLevel(t string, short, nextStartsNew bool) (int, bool
 	if m := chapterRE.FindStringSubmatch(t); m != nil && words <= 12 {
 		return 1, true
 	}
-	if m := numberRE.FindStringSubmatch(t); m != nil && short && words <= 14 && nextStartsNew {
+	if m := numberRE.FindStringSubmatch(t); m != nil && (short && words <= 14 || words <= 8) && nextStartsNew {
 		rest := t[len(m[0]):]
 		if r, _ := utf8.DecodeRuneInString(rest); unicode.IsUpper(r) {
 			if n, _ := strconv.Atoi(strings.Split(m[1], ".")[0]); n < 1900 {
@@ -1108,7 +1108,7 @@ func (a *assembler) marker(s seg, t string) (model.Kind, int64, int) {
 	if m := dashBulletRE.FindString(t); m != "" && len(m) < len(t) && a.lastEnd {
 		return model.KindBullet, 0, s.start + len(m)
 	}
-	if m := wingdingsRE.FindStringSubmatchIndex(t); m != nil && a.lastEnd {
+	if m := wingdingsRE.FindStringSubmatchIndex(t); m != nil && (a.lastEnd || a.cur != nil && a.cur.kind == model.KindBullet) {
 		return model.KindBullet, 0, s.start + 1
 	}
 	if m := numberRE.FindStringSubmatch(t); m != nil && (a.lastEnd || a.cur == nil) {
