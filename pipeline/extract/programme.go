@@ -94,6 +94,7 @@ var (
 	numberRE      = regexp.MustCompile(`^([0-9]{1,3}(?:\.[0-9]{1,3}){0,3})(?:[ \t]*[.)])?[ \t\x{00A0}]+`)
 	chapterRE     = regexp.MustCompile(`^(?i:hoofdstuk)[ \t]+([0-9]{1,3}[a-z]?)\b`)
 	glueSentRE    = regexp.MustCompile(`[\p{Ll})\]’”][.!?:]\p{Lu}`)
+	glueBulletRE  = regexp.MustCompile(`[.!?:;]["”’)]?[ \t]*([•▶►■▪●\x{F0B7}\x{F0A7}])|[.!?;]["”’)]?[ \t]+(6)\p{Lu}\p{Ll}`)
 	gluePointRE   = regexp.MustCompile(`[.!?;:]["”’)]?[ \t]+([0-9]{1,2})(?:[.)][ \t]+|[ \t]{2,})\p{Lu}`)
 	glueCapsRE    = regexp.MustCompile(`\p{Ll}\p{Lu}{4,}`)
 	glueCapsWord  = regexp.MustCompile(`\p{Lu}{3,}\p{Lu}\p{Ll}{2,}`)
@@ -427,7 +428,7 @@ func (p *parser) mask(s, e int) masked {
 // ("programma", "hoofdstuk", "pagina"), or it is glued to a word without a space. It returns each
 // as a pattern (a number that varies matches any number), longest first.
 func (p *parser) repeatedEdges(ranges [][2]int) []*regexp.Regexp {
-	const maxRun = 16
+	const maxRun = 24
 	type occ struct{ line, from, to int }
 	ms := make([]masked, len(ranges))
 	toks := make([][]tok, len(ranges))
@@ -513,10 +514,14 @@ func (p *parser) repeatedEdges(ranges [][2]int) []*regexp.Regexp {
 		d0 := digits(o[0])
 		varies := make([]bool, len(d0))
 		anyVaries := false
-		for _, x := range o[1:] {
+		all := make([][]string, len(d0)) // the digits at each '#', per occurrence
+		for _, x := range o {
 			for j, d := range digits(x) {
-				if j < len(d0) && d != d0[j] {
-					varies[j], anyVaries = true, true
+				if j < len(d0) {
+					all[j] = append(all[j], d)
+					if d != d0[j] {
+						varies[j], anyVaries = true, true
+					}
 				}
 			}
 		}
@@ -546,7 +551,7 @@ func (p *parser) repeatedEdges(ranges [][2]int) []*regexp.Regexp {
 			switch {
 			case r == '#':
 				if varies[j] {
-					re.WriteString(`[0-9]{1,4}`)
+					re.WriteString(varyingNumber(all[j]))
 				} else {
 					re.WriteString(regexp.QuoteMeta(d0[j]))
 				}
@@ -569,6 +574,32 @@ func (p *parser) repeatedEdges(ranges [][2]int) []*regexp.Regexp {
 		out = append(out, compiled)
 	}
 	return out
+}
+
+// varyingNumber is the pattern of a number that differs between a header's occurrences. Usually it
+// is the page number: any number. When all occurrences share a prefix of four digits or more, a
+// year ran into what follows it: "2021" + "94 95" (a page pair) keeps the year and matches the
+// rest, while "2021" + "2.4" (a section number glued on) keeps only the year.
+func varyingNumber(ds []string) string {
+	prefix := ds[0]
+	for _, d := range ds[1:] {
+		n := 0
+		for n < len(prefix) && n < len(d) && prefix[n] == d[n] {
+			n++
+		}
+		prefix = prefix[:n]
+	}
+	if len(prefix) < 4 {
+		return `[0-9]{1,4}`
+	}
+	shortest, longest := 99, 0
+	for _, d := range ds {
+		shortest, longest = min(shortest, len(d)-len(prefix)), max(longest, len(d)-len(prefix))
+	}
+	if shortest == 0 {
+		return regexp.QuoteMeta(prefix)
+	}
+	return regexp.QuoteMeta(prefix) + fmt.Sprintf(`[0-9]{%d,%d}`, shortest, longest)
 }
 
 // isLetterByte reports whether the rune just before (before = true) or at byte i of s is a letter.
@@ -775,6 +806,13 @@ func (p *parser) glueSplit(s, e int) [][2]int {
 	for _, m := range gluePointRE.FindAllStringSubmatchIndex(t, -1) {
 		at = append(at, m[2])
 	}
+	for _, m := range glueBulletRE.FindAllStringSubmatchIndex(t, -1) {
+		if m[2] >= 0 {
+			at = append(at, m[2])
+		} else {
+			at = append(at, m[4])
+		}
+	}
 	for _, m := range glueCapsRE.FindAllStringIndex(t, -1) {
 		_, n := utf8.DecodeRuneInString(t[m[0]:])
 		at = append(at, m[0]+n)
@@ -821,10 +859,16 @@ func (p *parser) splitTails(segs []seg, w int) []seg {
 		nextNew := i+1 == len(segs) || segs[i+1].afterBlank || !opensLower(p.t.S[segs[i+1].start:segs[i+1].end])
 		t := p.t.S[s.start:s.end]
 		m := tailRE.FindStringSubmatchIndex(t)
+		if m != nil && chapterRE.MatchString(t[m[2]:m[3]]) {
+			// "…treinverbindingen. HOOFDSTUK 7": a chapter label stands apart however it is spaced.
+			nextNew = true
+		} else if m != nil && !nextNew {
+			m = nil
+		}
 		// The tail stands apart: two spaces before it, or two after it at the line end (text
 		// objects of their own in the PDF); one space is how a wrapped sentence goes on.
 		apart := m != nil && (strings.HasSuffix(strings.TrimRight(t[:m[2]], "\u00A0"), "  ") ||
-			strings.HasPrefix(p.t.S[s.end:p.lines[s.line].end], "  "))
+			strings.HasPrefix(p.t.S[s.end:p.lines[s.line].end], "  ") || chapterRE.MatchString(t[m[2]:m[3]]))
 		if !nextNew || !apart || len(strings.Fields(t[m[2]:m[3]])) > 5 || m[2] < 10 || utf8.RuneCountInString(t[m[2]:m[3]]) > w/2 {
 			out = append(out, s)
 			continue
@@ -994,7 +1038,11 @@ func (a *assembler) add(s seg, next *seg) {
 
 	// Headings: numbered ("2.4 Titel", "HOOFDSTUK 7"), capitals, or a short title line between units.
 	if !continuing && (s.lineEnd || s.glued) {
-		if lvl, ok := a.headingLevel(t, short, nextStartsNew); ok {
+		nextText := ""
+		if next != nil {
+			nextText = a.p.t.S[next.start:next.end]
+		}
+		if lvl, ok := a.headingLevel(t, short, nextStartsNew, nextText); ok {
 			a.flushUnit()
 			caps := isCaps(t)
 			atStart := len(a.p.out.Units) == 0 && a.cur == nil
@@ -1034,7 +1082,7 @@ func (a *assembler) add(s seg, next *seg) {
 		a.open(model.KindParagraph, 0, s, s.start)
 	case a.breakBefore(s):
 		kind := model.KindParagraph
-		if a.indentRare && s.indented && s.lineStart && !opensLower(t) {
+		if a.indentRare && s.indented && s.lineStart && !opensLower(t) && !strings.HasSuffix(t, ":") {
 			// In a text whose lines start at the margin, an indented line that starts a unit is a
 			// list item whose bullet glyph was lost.
 			kind = model.KindBullet
@@ -1054,7 +1102,7 @@ func (a *assembler) strongStart(s seg) bool {
 	return k == model.KindBullet
 }
 
-func (a *assembler) headingLevel(t string, short, nextStartsNew bool) (int, bool) {
+func (a *assembler) headingLevel(t string, short, nextStartsNew bool, next string) (int, bool) {
 	if sentenceEnd.MatchString(t) && !strings.HasSuffix(t, ":") {
 		return 0, false
 	}
@@ -1068,7 +1116,7 @@ func (a *assembler) headingLevel(t string, short, nextStartsNew bool) (int, bool
 	if m := chapterRE.FindStringSubmatch(t); m != nil && words <= 12 {
 		return 1, true
 	}
-	if m := numberRE.FindStringSubmatch(t); m != nil && (short && words <= 14 || words <= 8) && nextStartsNew {
+	if m := numberRE.FindStringSubmatch(t); m != nil && (short && words <= 14 || words <= 8) && nextStartsNew && !nextInSequence(m[1], next) {
 		rest := t[len(m[0]):]
 		if r, _ := utf8.DecodeRuneInString(rest); unicode.IsUpper(r) {
 			if n, _ := strconv.Atoi(strings.Split(m[1], ".")[0]); n < 1900 {
@@ -1091,6 +1139,22 @@ func (a *assembler) headingLevel(t string, short, nextStartsNew bool) (int, bool
 		return 20, true
 	}
 	return 0, false
+}
+
+// nextInSequence reports whether next starts with the number that follows label ("1." then "2."):
+// then the line with label is the first of a numbered list, not a heading.
+func nextInSequence(label, next string) bool {
+	m := numberRE.FindStringSubmatch(next)
+	if m == nil {
+		return false
+	}
+	a, b := strings.Split(label, "."), strings.Split(m[1], ".")
+	if len(a) != len(b) {
+		return false
+	}
+	x, _ := strconv.Atoi(a[len(a)-1])
+	y, _ := strconv.Atoi(b[len(b)-1])
+	return y == x+1 && strings.Join(a[:len(a)-1], ".") == strings.Join(b[:len(b)-1], ".")
 }
 
 // marker recognises a list marker at the start of a segment that starts its line (or follows a
@@ -1207,6 +1271,18 @@ func (a *assembler) flush() {
 	a.flushUnit()
 }
 
+// splitWordStart reports a list item whose first line is a fragment of a word (see flushUnit).
+func (a *assembler) splitWordStart(u *pending) bool {
+	if !a.tsMode || u.kind != model.KindBullet || len(u.pieces) < 2 {
+		return false
+	}
+	first := a.p.t.S[u.pieces[0][0]:u.pieces[0][1]]
+	end := u.pieces[0][1]
+	trailing := end < len(a.p.t.S) && a.p.t.S[end] != '\n' && a.p.t.S[end] != '\r'
+	r, _ := utf8.DecodeRuneInString(a.p.t.S[u.pieces[1][0]:])
+	return !trailing && utf8.RuneCountInString(first) <= 8 && unicode.IsLower(r) && !strings.HasSuffix(first, "-")
+}
+
 // flushUnit ends the open unit, if any.
 func (a *assembler) flushUnit() {
 	u := a.cur
@@ -1217,6 +1293,12 @@ func (a *assembler) flushUnit() {
 	lines := make([]string, len(u.pieces))
 	for i, pc := range u.pieces {
 		lines[i] = a.p.t.S[pc[0]:pc[1]]
+	}
+	if a.splitWordStart(u) {
+		// " ▶Voork" / "omen van …": the item's first word was broken over the line end with no
+		// hyphen; in a text whose wrapped lines end in a space, a short first line without one
+		// ends inside a word.
+		lines = append([]string{lines[0] + lines[1]}, lines[2:]...)
 	}
 	text, dehyph := a.p.joinLines(lines)
 	unit := model.Unit{Kind: u.kind, PartyID: a.party, Number: u.number, Text: text}
