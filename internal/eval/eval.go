@@ -94,12 +94,12 @@ type Text struct {
 	Party string
 }
 
-// Run parses every text in texts (keyed by file name) with a lexicon learnt from all of them and
-// scores those that have a key.
 // Dump, when set, receives each parsed text before it is scored.
 type Dump func(file string, ex *model.Extracted, ps []model.Passage)
 
-func Run(ctx context.Context, keys []Key, texts map[string]Text, markup string, dump Dump) ([]Score, error) {
+// Run parses every text in texts (keyed by file name) with a lexicon learnt from all of them and
+// the parties of m, and scores those that have a key.
+func Run(ctx context.Context, keys []Key, texts map[string]Text, m *registry.Matcher, dump Dump) ([]Score, error) {
 	lex := extract.Lexicon{}
 	names := make([]string, 0, len(texts))
 	for n := range texts {
@@ -123,8 +123,8 @@ func Run(ctx context.Context, keys []Key, texts map[string]Text, markup string, 
 		}
 		src := registry.Source{ID: "eval", File: k.File, Path: texts[k.File].Path, Format: model.FormatProgrammeText,
 			Title: "eval", Election: "TK", Topic: "t", Language: "nl", Encoding: registry.EncodingUTF8,
-			Party: texts[k.File].Party, Markup: markup}
-		reg := &registry.Registry{Matcher: registry.NewMatcher(nil)}
+			Party: texts[k.File].Party, Markup: registry.MarkupPDF}
+		reg := &registry.Registry{Matcher: m}
 		ex, err := extract.Extract(ctx, reg, src, t, lex)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", k.File, err)

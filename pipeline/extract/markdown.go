@@ -16,10 +16,17 @@ var (
 	mdPointRE   = regexp.MustCompile(`^([0-9]{1,3})[.)][ \t]+`)
 	mdRuleRE    = regexp.MustCompile(`^([-*_])([ \t]*[-*_]){2,}$`)
 	mdQuoteRE   = regexp.MustCompile(`^>[ \t]?`)
+	mdSetextRE  = regexp.MustCompile(`^(=+|-+)[ \t]*$`)
+	mdTableRule = regexp.MustCompile(`^\|?[ \t]*:?-{2,}:?[ \t]*(\|[ \t]*:?-{2,}:?[ \t]*)*\|?$`)
+	mdFootDefRE = regexp.MustCompile(`^\[\^[^\]]+\]:[ \t]*`)
 	// Inline markup: links and images (the URL part), emphasis and code delimiters.
 	mdLinkRE     = regexp.MustCompile(`!?\[([^\]\n]*)\]\(([^)\n]*)\)`)
 	mdAutoLinkRE = regexp.MustCompile(`<((?:https?|mailto):[^>\s]+)>`)
 	mdEmphRE     = regexp.MustCompile(`(\*\*|__|\*|_|~~|` + "`" + `)`)
+	mdFootRefRE  = regexp.MustCompile(`\[\^[^\]\s]+\]`)
+	mdHTMLRE     = regexp.MustCompile(`<!--.*?-->|</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>`)
+	mdEscapeRE   = regexp.MustCompile(`\\[\\` + "`" + `*_{}\[\]()#+\-.!|>~]|\\$`)
+	mdPipeRE     = regexp.MustCompile(`^\||\|$`)
 )
 
 // markdown reads a programme text written in Markdown: "#" headings and bold-only lines are
@@ -50,6 +57,20 @@ func (p *parser) markdown(first, last int) error {
 		}
 		t := p.t.S[s:e]
 		indent := s - l.start
+		// A paragraph line underlined with === or --- is a heading (setext).
+		if a.cur == nil && i+1 < last && !mdBulletRE.MatchString(t) && !mdPointRE.MatchString(t) && !mdHeadingRE.MatchString(t) && !strings.HasPrefix(t, "|") {
+			if u := p.content(p.lines[i+1]); mdSetextRE.MatchString(u) && len(u) >= 2 {
+				level := 1
+				if u[0] == '-' {
+					level = 2
+				}
+				a.heading(s, e, s, e, level)
+				us, ue := p.trim(p.lines[i+1])
+				p.span(us, ue, model.ClassStructure, "heading_rule")
+				i++
+				continue
+			}
+		}
 		switch {
 		case mdHeadingRE.MatchString(t):
 			a.flush()
@@ -58,6 +79,20 @@ func (p *parser) markdown(first, last int) error {
 		case mdRuleRE.MatchString(t):
 			a.flush()
 			p.span(s, e, model.ClassStructure, "rule")
+		case strings.HasPrefix(t, "|") && mdTableRule.MatchString(t):
+			p.span(s, e, model.ClassStructure, "table_rule")
+		case strings.HasPrefix(t, "|"):
+			// A table row is a passage of its own; the outer pipes are markup.
+			a.flush()
+			a.open(model.KindParagraph, 0)
+			a.line(s, e)
+			a.flush()
+		case mdFootDefRE.MatchString(t):
+			a.flush()
+			n := len(mdFootDefRE.FindString(t))
+			p.span(s, s+n, model.ClassStructure, "marker")
+			a.open(model.KindParagraph, 0)
+			a.line(s+n, e)
 		case mdBoldRE.MatchString(t) && a.cur == nil:
 			m := mdBoldRE.FindStringSubmatchIndex(t)
 			a.heading(s, e, s+m[4], s+m[5], 7)
@@ -218,6 +253,20 @@ func (p *parser) inlineMarkup(s, e int) []cut {
 	for _, m := range mdAutoLinkRE.FindAllStringSubmatchIndex(t, -1) {
 		add(m[0], m[0]+1)
 		add(m[1]-1, m[1])
+		for i := m[0] + 1; i < m[1]-1; i++ {
+			taken[i] = true // the address of an autolink is its text
+		}
+	}
+	for _, re := range []*regexp.Regexp{mdFootRefRE, mdHTMLRE, mdPipeRE} {
+		for _, m := range re.FindAllStringIndex(t, -1) {
+			add(m[0], m[1])
+		}
+	}
+	for _, m := range mdEscapeRE.FindAllStringIndex(t, -1) {
+		add(m[0], m[0]+1) // the backslash; the escaped character stays
+		if m[1]-m[0] == 2 {
+			taken[m[0]+1] = true
+		}
 	}
 	// Emphasis delimiters: a run of *, _, ~~ or ` that opens (no space after) or closes (no space
 	// before) and is not inside a word for "_" (snake_case stays).

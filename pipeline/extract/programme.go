@@ -87,7 +87,7 @@ var (
 	tailRE        = regexp.MustCompile(`[.!?]["”’)]?[ \t\x{00A0}]+(\p{Lu}[^.!?:;,•]{2,60})$`)
 	gluedEndRE    = regexp.MustCompile(`([\p{L}.!?:;,)’”" \t])([0-9]{1,3}(?:[ \t]+[0-9]{1,3})?)$`)
 	gluedStartRE  = regexp.MustCompile(`^([0-9]{1,3})(\p{Lu}[\p{Ll}\p{Lu}])`)
-	gluedMidRE    = regexp.MustCompile(`[ \t]([0-9]{1,3})\p{Ll}{2,}|[\p{Ll}.!?:;)’”]([0-9]{1,3})\p{Lu}\p{Ll}`)
+	gluedMidRE    = regexp.MustCompile(`[ \t]([0-9]{1,3})\p{Ll}{2,}|[\p{Ll}.!?:;)’”]([0-9]{1,3})\p{Lu}\p{Ll}|[.!?:;)’”]([0-9]{1,3})[ \t]+[•▶►■▪●]`)
 	bulletRE      = regexp.MustCompile(`^(?:[•▶►›■▪●◦○·◆◇▸➢➤✓✔\x{F0B7}\x{F0A7}\x{F076}\x{F0D8}\x{F0FC}\x{E000}-\x{F8FF}][ \t\x{00A0}]*)+`)
 	dashBulletRE  = regexp.MustCompile(`^[-–—*][ \t\x{00A0}]+`)
 	wingdingsRE   = regexp.MustCompile(`^6(\p{Lu}\p{Ll})`)
@@ -233,8 +233,8 @@ func (p *parser) furniture(first, last int) []cut {
 			}
 			for _, m := range gluedMidRE.FindAllStringSubmatchIndex(t, -1) {
 				a, b := m[2], m[3]
-				if a < 0 {
-					a, b = m[4], m[5]
+				for k := 4; a < 0 && k+1 < len(m); k += 2 {
+					a, b = m[k], m[k+1]
 				}
 				if p.knownToken(t, a) || ordinal(t[b:]) {
 					continue
@@ -491,6 +491,26 @@ func (p *parser) repeatedEdges(ranges [][2]int) []*regexp.Regexp {
 				continue
 			}
 		}
+		// A run may not end in a party's name that follows the header in every occurrence
+		// ("JA21 Verkiezingsprogramma 2023JA21 wil:"): the shorter run is tried instead.
+		endsInName := func(x occ) bool {
+			m := ms[x.line]
+			for k := x.to - 1; p.m != nil && k >= max(x.to-2, x.from+1); k-- {
+				if _, ok := p.m.Exact(p.t.S[m.off[toks[x.line][k].s]:m.off[toks[x.line][x.to-1].e]]); ok {
+					return true
+				}
+			}
+			return false
+		}
+		if endsInName(o[0]) {
+			continue
+		}
+		// Nor in punctuation after a number ("…2017-20212." + "4 Het kan"): that is a section number.
+		if x := o[0]; strings.IndexFunc(ms[x.line].s[toks[x.line][x.to-1].s:toks[x.line][x.to-1].e], func(r rune) bool {
+			return unicode.IsLetter(r) || unicode.IsDigit(r) || r == '#'
+		}) < 0 && x.to-x.from > 3 {
+			continue
+		}
 		chunk := func(x occ) string { return ms[x.line].s[toks[x.line][x.from].s:toks[x.line][x.to-1].e] }
 		c := chunk(o[0])
 		if letterCount(c) < 10 {
@@ -553,7 +573,7 @@ func (p *parser) repeatedEdges(ranges [][2]int) []*regexp.Regexp {
 				if varies[j] {
 					re.WriteString(varyingNumber(all[j]))
 				} else {
-					re.WriteString(regexp.QuoteMeta(d0[j]))
+					re.WriteString(regexp.QuoteMeta(yearOnly(d0[j])))
 				}
 				j++
 			case r == ' ':
@@ -574,6 +594,15 @@ func (p *parser) repeatedEdges(ranges [][2]int) []*regexp.Regexp {
 		out = append(out, compiled)
 	}
 	return out
+}
+
+// yearOnly cuts a number that starts with a year and goes on ("20212": 2021 and the section number
+// 2 glued to it) back to the year.
+func yearOnly(d string) string {
+	if len(d) > 4 && (strings.HasPrefix(d, "19") || strings.HasPrefix(d, "20")) {
+		return d[:4]
+	}
+	return d
 }
 
 // varyingNumber is the pattern of a number that differs between a header's occurrences. Usually it
@@ -1360,11 +1389,13 @@ func (p *parser) joinLines(lines []string) (string, bool) {
 
 func conjunction(w string) bool { return w == "en" || w == "of" || w == "tot" || w == "noch" }
 
-// abbreviation reports a word in capitals or with digits (ICT, EU, 5G): a hyphen after it is kept.
+// abbreviation reports a word in capitals, with digits or without a vowel (ICT, EU, 5G, mkb): a
+// hyphen after it is kept.
 func abbreviation(w string) bool {
 	l, u := capsShare(w)
 	if strings.IndexFunc(w, unicode.IsDigit) >= 0 {
 		return true
 	}
-	return l >= 2 && u == l
+	// Capitals (ICT, EU), or a short word without a vowel (mkb, btw).
+	return l >= 2 && u == l || l >= 2 && l <= 4 && !strings.ContainsAny(strings.ToLower(w), "aeiouyáéíóúëïöü")
 }

@@ -127,3 +127,17 @@ func mustRE(t *testing.T, s string) *regexp.Regexp {
 	require.NoError(t, err)
 	return re
 }
+
+// TestProgrammeMarkdownMore: setext headings, tables, escapes, hard breaks, footnotes, HTML.
+func TestProgrammeMarkdownMore(t *testing.T) {
+	text := "Digitale rechten\n================\n\nWe willen *grip*<br> op algoritmen\\\nen 5\\*5 open standaarden[^1].\n\nPrivacy\n-------\n\n| Maatregel | Kosten |\n|---|---:|\n| Register | 10 mln |\n\n[^1]: Een voetnoot.\n"
+	ex, _, err := parse(t, model.FormatProgrammeText, text, func(s *registry.Source) { s.Markup = registry.MarkupMarkdown })
+	require.NoError(t, err)
+	assert.Equal(t, []brief{
+		{model.KindParagraph, 0, "Digitale rechten", "We willen grip op algoritmen en 5*5 open standaarden.", ""},
+		{model.KindParagraph, 0, "Privacy", "Maatregel | Kosten", ""},
+		{model.KindParagraph, 0, "Privacy", "Register | 10 mln", ""},
+		{model.KindParagraph, 0, "Privacy", "Een voetnoot.", ""},
+	}, briefs(ex))
+	assert.Equal(t, 2, ex.Headings)
+}

@@ -16,22 +16,24 @@ import (
 
 	"github.com/standpunten/standpunten/internal/eval"
 	"github.com/standpunten/standpunten/pipeline/model"
+	"github.com/standpunten/standpunten/pipeline/registry"
 )
 
 func main() {
 	corpus := flag.String("corpus", "../shared/corpus", "folder with sources.tsv and texts/")
 	answers := flag.String("answers", "eval/answers", "folder with the answer keys")
+	raw := flag.String("raw", "raw", "raw folder whose parties.toml names the parties (as a build would know them)")
 	verbose := flag.Bool("v", false, "list missed units, leaked furniture and wrong hyphens")
 	asJSON := flag.Bool("json", false, "print the scores as JSON")
 	dump := flag.String("dump", "", "print the passages and dropped spans of this text (file name)")
 	flag.Parse()
-	if err := run(*corpus, *answers, *verbose, *asJSON, *dump); err != nil {
+	if err := run(*corpus, *answers, *raw, *verbose, *asJSON, *dump); err != nil {
 		fmt.Fprintln(os.Stderr, "eval:", err)
 		os.Exit(1)
 	}
 }
 
-func run(corpus, answers string, verbose, asJSON bool, dump string) error {
+func run(corpus, answers, raw string, verbose, asJSON bool, dump string) error {
 	keys, err := eval.LoadKeys(answers)
 	if err != nil {
 		return err
@@ -60,7 +62,11 @@ func run(corpus, answers string, verbose, asJSON bool, dump string) error {
 			}
 		}
 	}
-	scores, err := eval.Run(context.Background(), keys, texts, "", d)
+	reg, err := registry.Load(raw)
+	if err != nil {
+		return err
+	}
+	scores, err := eval.Run(context.Background(), keys, texts, reg.Matcher, d)
 	if err != nil {
 		return err
 	}
