@@ -13,6 +13,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/standpunten/standpunten/internal/testraw"
 )
 
 // cliEnv makes the test binary act as the standpunten command (see TestMain), so crash tests can
@@ -28,9 +30,7 @@ func TestMain(m *testing.M) {
 
 func rawCopy(t *testing.T) string {
 	t.Helper()
-	dst := filepath.Join(t.TempDir(), "raw")
-	require.NoError(t, os.CopyFS(dst, os.DirFS("../../raw")))
-	return dst
+	return testraw.Copy(t, "../../raw", 2)
 }
 
 func fixTypo(t *testing.T, raw string) {

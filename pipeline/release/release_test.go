@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/standpunten/standpunten/internal/testraw"
 	"github.com/standpunten/standpunten/pipeline/changes"
 	"github.com/standpunten/standpunten/pipeline/check"
 	"github.com/standpunten/standpunten/pipeline/model"
@@ -25,9 +26,7 @@ var day1 = model.Date{Year: 2026, Month: 11, Day: 23}
 // rawCopy is a scratch copy of the project's raw folder.
 func rawCopy(t *testing.T) string {
 	t.Helper()
-	dst := filepath.Join(t.TempDir(), "raw")
-	require.NoError(t, os.CopyFS(dst, os.DirFS("../../raw")))
-	return dst
+	return testraw.Copy(t, "../../raw", 2)
 }
 
 func publishOK(t *testing.T, raw, out string, date model.Date, mod ...func(*Options)) *Result {

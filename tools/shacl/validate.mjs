@@ -24,6 +24,7 @@
 //                 the class ranges and code lists, and the recommended (aanbevolen) shapes, whose
 //                 results are warnings.
 
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -36,16 +37,9 @@ import env from 'rdf-validate-shacl/src/defaultEnv.js';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const defaultVocab = path.resolve(here, '..', '..', '..', 'shared', 'vocab');
 
-export const profiles = {
-  'dcat-ap-3': ['dcat-ap-3.0.1/dcat-ap-SHACL.ttl', 'dcat-ap-3.0.1/ranges.ttl'],
-  'dcat-ap-nl-3': [
-    'dcat-ap-nl-3.0/dcat-ap-SHACL.ttl',
-    'dcat-ap-nl-3.0/dcat-ap-nl-SHACL.ttl',
-    'dcat-ap-nl-3.0/dcat-ap-nl-SHACL-klassebereik.ttl',
-    'dcat-ap-nl-3.0/dcat-ap-nl-SHACL-klassebereik-codelijsten.ttl',
-    'dcat-ap-nl-3.0/dcat-ap-nl-SHACL-aanbevolen.ttl',
-  ],
-};
+// The shape files of each profile, relative to the vocabulary folder (profiles.json, which
+// conformance/shacl_check.py reads too, so that pyshacl validates against the very same files).
+export const profiles = JSON.parse(readFileSync(new URL('./profiles.json', import.meta.url), 'utf8'));
 
 const SH = 'http://www.w3.org/ns/shacl#';
 const EUSH_MESSAGE = 'https://purl.eu/ns/shacl#message';
