@@ -481,8 +481,8 @@ func (p *parser) repeatedEdges(ranges [][2]int) []*regexp.Regexp {
 				free++
 			}
 		}
-		if free < 2 {
-			continue
+		if free == 0 {
+			continue // every occurrence is inside a longer header already (the run itself recurs)
 		}
 		// A run may not end in ".#": that is a section number glued on ("…2017-20212.4.4 Titel").
 		if x := o[0]; x.to-x.from >= 5 {
@@ -1075,7 +1075,10 @@ func (a *assembler) add(s seg, next *seg) {
 			a.flushUnit()
 			caps := isCaps(t)
 			atStart := len(a.p.out.Units) == 0 && a.cur == nil
-			if h := a.heading; h != nil && (caps && h.caps || atStart && lvl == 20 && h.level == 20) && s.lineStart && utf8.RuneCountInString(strings.Join(h.text, " ")) < 120 {
+			if atStart && lvl == 20 && len(a.path) == 0 && (a.heading == nil || a.heading.level == 1) {
+				lvl = 1 // the text's own title, above its subheadings
+			}
+			if h := a.heading; h != nil && (caps && h.caps || atStart && lvl == 1 && h.level == 1) && s.lineStart && utf8.RuneCountInString(strings.Join(h.text, " ")) < 120 {
 				h.text = append(h.text, t)
 				h.end = s.end
 			} else {
