@@ -193,7 +193,7 @@ func copyRaw(t *testing.T) string {
 	return dst
 }
 
-// TestEncodingVariants rewrites the raw texts with a byte order mark, CRLF line ends, no-break
+// TestEncodingVariants rewrites the raw texts with a byte order mark, CRLF, CR-only or U+2028 line ends, no-break
 // spaces, decomposed accents and (where every character fits) Windows-1252, and expects the same
 // passages: everything but byte offsets and the document hash.
 func TestEncodingVariants(t *testing.T) {
@@ -209,6 +209,8 @@ func TestEncodingVariants(t *testing.T) {
 	}{
 		{"bom", func(s string) (string, bool) { return "\uFEFF" + s, true }},
 		{"crlf", func(s string) (string, bool) { return strings.ReplaceAll(s, "\n", "\r\n"), true }},
+		{"cr", func(s string) (string, bool) { return strings.ReplaceAll(s, "\n", "\r"), true }},
+		{"u2028", func(s string) (string, bool) { return strings.ReplaceAll(s, "\n", "\u2028"), true }},
 		{"nbsp", func(s string) (string, bool) { return strings.ReplaceAll(s, " wil ", "\u00a0wil\u00a0"), true }},
 		{"nfd", func(s string) (string, bool) { return norm.NFD.String(s), true }},
 		{"windows-1252", func(s string) (string, bool) {

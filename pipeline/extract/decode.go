@@ -143,8 +143,19 @@ func firstInvalid(b []byte) int {
 
 // position returns the 1-based line and column (in characters) of byte offset i.
 func position(b []byte, i int) (int, int) {
-	line := 1 + bytes.Count(b[:i], []byte("\n"))
-	start := bytes.LastIndexByte(b[:i], '\n') + 1
+	line, start := 1, 0
+	for k := 0; k < i; {
+		n := breakAt(b, k)
+		if n == 0 {
+			k++
+			continue
+		}
+		if k+n > i {
+			break // i lies inside a CRLF: it belongs to the line before
+		}
+		k += n
+		line, start = line+1, k
+	}
 	return line, 1 + utf8.RuneCount(b[start:i])
 }
 

@@ -64,22 +64,43 @@ type line struct {
 	num        int // 1-based
 }
 
+// splitLines cuts s into lines. A line ends at LF, CRLF, a lone CR (old Mac text) or the Unicode
+// line and paragraph separators U+2028 and U+2029; every one is one line break.
 func splitLines(s string) []line {
 	var ls []line
 	start, num := 0, 1
-	for i := 0; i <= len(s); i++ {
-		if i == len(s) || s[i] == '\n' {
-			end := i
-			if end > start && s[end-1] == '\r' {
-				end--
-			}
-			if i < len(s) || start < len(s) {
-				ls = append(ls, line{start, end, num})
-			}
-			start, num = i+1, num+1
+	for i := 0; i < len(s); {
+		n := breakAt(s, i)
+		if n == 0 {
+			i++
+			continue
 		}
+		ls = append(ls, line{start, i, num})
+		i += n
+		start, num = i, num+1
+	}
+	if start < len(s) {
+		ls = append(ls, line{start, len(s), num})
 	}
 	return ls
+}
+
+// breakAt returns the length of the line break that starts at s[i], or 0.
+func breakAt[T string | []byte](s T, i int) int {
+	switch s[i] {
+	case '\n':
+		return 1
+	case '\r':
+		if i+1 < len(s) && s[i+1] == '\n' {
+			return 2
+		}
+		return 1
+	case 0xE2: // U+2028 LINE SEPARATOR, U+2029 PARAGRAPH SEPARATOR
+		if i+2 < len(s) && s[i+1] == 0x80 && (s[i+2] == 0xA8 || s[i+2] == 0xA9) {
+			return 3
+		}
+	}
+	return 0
 }
 
 type parser struct {

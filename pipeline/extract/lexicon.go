@@ -24,7 +24,8 @@ func (l Lexicon) Has(w string) bool { _, ok := l[w]; return ok }
 // Add records the hyphenated words of a text. A hyphen at a line end is not an occurrence: that is
 // the case the lexicon decides.
 func (l Lexicon) Add(text string) {
-	for _, ln := range strings.Split(text, "\n") {
+	for _, line := range splitLines(text) {
+		ln := text[line.start:line.end]
 		ln = strings.TrimRightFunc(ln, isSpace)
 		for _, f := range strings.FieldsFunc(ln, func(r rune) bool { return !isWordChar(r) && r != '-' }) {
 			f = strings.Trim(f, "-")

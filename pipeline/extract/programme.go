@@ -1310,7 +1310,7 @@ func (a *assembler) splitWordStart(u *pending) bool {
 	}
 	first := a.p.t.S[u.pieces[0][0]:u.pieces[0][1]]
 	end := u.pieces[0][1]
-	trailing := end < len(a.p.t.S) && a.p.t.S[end] != '\n' && a.p.t.S[end] != '\r'
+	trailing := end < len(a.p.t.S) && breakAt(a.p.t.S, end) == 0
 	r, _ := utf8.DecodeRuneInString(a.p.t.S[u.pieces[1][0]:])
 	return !trailing && utf8.RuneCountInString(first) <= 8 && unicode.IsLower(r) && !strings.HasSuffix(first, "-")
 }
