@@ -61,8 +61,10 @@ func Read(src registry.Source, maxBytes int64) (*Text, error) {
 	if int64(len(raw)) > maxBytes {
 		return nil, fail(0, 0, fmt.Sprintf("file is larger than the limit of %d bytes", maxBytes), "split the text or raise the limit with --max-bytes")
 	}
-	if len(bytes.TrimSpace(raw)) == 0 {
-		return nil, fail(0, 0, "file is empty", "put the text in the file or remove its entry from sources.toml")
+	if len(bytes.TrimSpace(bytes.TrimPrefix(raw, []byte("\uFEFF")))) == 0 {
+		// Empty, blank, or only a byte order mark (and line ends): nothing to read. A text that
+		// lost its content must not publish a release that removes its passages.
+		return nil, fail(0, 0, "file is empty (no text, only white space or a byte order mark)", "put the text in the file or remove its entry from sources.toml")
 	}
 	if i := bytes.IndexByte(raw, 0); i >= 0 {
 		l, c := position(raw, i)
