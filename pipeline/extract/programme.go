@@ -162,6 +162,10 @@ func (p *parser) furniture(first, last int) []cut {
 			}
 		}
 	}
+	// 1b. Printed line numbers: a number at the start of many lines that goes up with the line.
+	for _, c := range p.lineNumbers(lines) {
+		add(c.start, c.end, ReasonLineNumber)
+	}
 	// 2. Lines that are only a page number (or two, on a spread), or "Pagina x van y".
 	var pages []pageCand
 	for _, l := range lines {
@@ -320,6 +324,50 @@ func (p *parser) knownToken(t string, i int) bool {
 		}
 	}
 	return strings.Count(p.t.S, w) > 1
+}
+
+var lineNumberRE = regexp.MustCompile(`^([0-9]{1,4})[ \t]+\S`)
+
+// lineNumbers finds printed line numbers (a concept programme numbered for amendments): numbers at
+// the start of lines that go up by one per line (or by five every five lines), on six lines or more,
+// most of them running text that the next line continues, so that a list of one-line numbered points
+// is not taken for them.
+func (p *parser) lineNumbers(lines []content) []cut {
+	type cand struct{ idx, n, s, e int }
+	groups := map[int][]cand{}
+	for i, l := range lines {
+		t := p.t.S[l.s:l.e]
+		if m := lineNumberRE.FindStringSubmatchIndex(t); m != nil {
+			n, _ := strconv.Atoi(t[m[2]:m[3]])
+			groups[n-i] = append(groups[n-i], cand{i, n, l.s + m[2], l.s + m[3]})
+		}
+	}
+	var out []cut
+	for _, g := range groups {
+		if len(g) < 6 {
+			continue
+		}
+		wrapped := 0
+		for _, c := range g {
+			if c.idx+1 < len(lines) {
+				next := p.t.S[lines[c.idx+1].s:lines[c.idx+1].e]
+				if m := lineNumberRE.FindStringSubmatchIndex(next); m != nil {
+					next = next[m[3]:]
+				}
+				if opensLower(strings.TrimSpace(next)) {
+					wrapped++
+				}
+			}
+		}
+		if wrapped*2 < len(g) {
+			continue
+		}
+		for _, c := range g {
+			out = append(out, cut{c.s, c.e, ReasonLineNumber})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].start < out[j].start })
+	return out
 }
 
 // content is the trimmed content of one line.
