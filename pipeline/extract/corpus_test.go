@@ -132,7 +132,7 @@ func dump(t *Text, ex *model.Extracted) string {
 		}
 		sec := ""
 		if len(u.SectionPath) > 0 {
-			sec = "[" + strings.Join(u.SectionPath, " > ") + "] "
+			sec = "[" + strings.Join(strings.Fields(strings.Join(u.SectionPath, " > ")), " ") + "] "
 		}
 		fl := ""
 		if len(u.Flags) > 0 {

@@ -73,6 +73,8 @@ type seg struct {
 	afterBlank bool // a blank line lies between this segment and the previous one
 	trailing   bool // the line has white space after the segment (lineEnd only)
 	indented   bool // the line starts with white space
+	heading    bool // a label split off a line's end that is a heading whatever came before
+	drop       string
 }
 
 // A cut is a range of decoded bytes to drop, with its reason.
@@ -84,6 +86,7 @@ type cut struct {
 var (
 	pageLineRE    = regexp.MustCompile(`^[0-9]{1,4}([ \t]+[0-9]{1,4})?$`)
 	paginaRE      = regexp.MustCompile(`(?i)\b(pagina|page|blz\.?)[ \t]*[0-9]*[ \t]*(van|of|/)[ \t]*[0-9]+([ \t]+[0-9]+)?`)
+	capsLabelRE   = regexp.MustCompile(`\p{Ll}[ \t]+([0-9]{1,2}\.?[ \t]+\p{Lu}{3,}(?:[ \t]+[\p{Lu}&]{2,}){0,5})$`)
 	tailRE        = regexp.MustCompile(`[.!?]["”’)]?[ \t\x{00A0}]+(\p{Lu}[^.!?:;,•]{2,60})$`)
 	gluedEndRE    = regexp.MustCompile(`([\p{L}.!?:;,)’”" \t])([0-9]{1,3}(?:[ \t]+[0-9]{1,3})?)$`)
 	gluedStartRE  = regexp.MustCompile(`^([0-9]{1,3})(\p{Lu}[\p{Ll}\p{Lu}])`)
@@ -935,7 +938,14 @@ func (p *parser) splitTails(segs []seg, w int) []seg {
 		}
 		nextNew := i+1 == len(segs) || segs[i+1].afterBlank || !opensLower(p.t.S[segs[i+1].start:segs[i+1].end])
 		t := p.t.S[s.start:s.end]
-		m := tailRE.FindStringSubmatchIndex(t)
+		// "…nieuwe coöperatievormen 4. EERLIJKE ECONOMIE": a numbered label in capitals.
+		m := capsLabelRE.FindStringSubmatchIndex(t)
+		label, continues := m != nil, !nextNew
+		if m != nil {
+			nextNew = true
+		} else {
+			m = tailRE.FindStringSubmatchIndex(t)
+		}
 		if m != nil && chapterRE.MatchString(t[m[2]:m[3]]) {
 			// "…treinverbindingen. HOOFDSTUK 7": a chapter label stands apart however it is spaced.
 			nextNew = true
@@ -945,7 +955,8 @@ func (p *parser) splitTails(segs []seg, w int) []seg {
 		// The tail stands apart: two spaces before it, or two after it at the line end (text
 		// objects of their own in the PDF); one space is how a wrapped sentence goes on.
 		apart := m != nil && (strings.HasSuffix(strings.TrimRight(t[:m[2]], "\u00A0"), "  ") ||
-			strings.HasPrefix(p.t.S[s.end:p.lines[s.line].end], "  ") || chapterRE.MatchString(t[m[2]:m[3]]))
+			strings.HasPrefix(p.t.S[s.end:p.lines[s.line].end], "  ") || chapterRE.MatchString(t[m[2]:m[3]]) ||
+			capsLabelRE.MatchString(t))
 		if !nextNew || !apart || len(strings.Fields(t[m[2]:m[3]])) > 5 || m[2] < 10 || utf8.RuneCountInString(t[m[2]:m[3]]) > w/2 {
 			out = append(out, s)
 			continue
@@ -956,6 +967,13 @@ func (p *parser) splitTails(segs []seg, w int) []seg {
 		head.lineEnd, head.trailing = false, false
 		tail.start = s.start + m[2]
 		tail.lineStart, tail.glued, tail.afterBlank = false, true, false
+		switch {
+		case label && continues:
+			// The sentence goes on on the next line: the label is the page's chapter tab.
+			tail.drop = ReasonRunningHeader
+		case label:
+			tail.heading = true
+		}
 		out = append(out, head, tail)
 	}
 	return out
@@ -1042,6 +1060,8 @@ type assembler struct {
 	lastEnd bool      // the previous segment ended a sentence (or there is none)
 	// loneBullet: the previous line was a bullet glyph alone; this segment starts the item.
 	loneBullet bool
+	// label is the printed number of the last point marker seen ("4.10.1").
+	label string
 }
 
 type heading struct {
@@ -1057,6 +1077,8 @@ type pending struct {
 	last   seg
 	// indented: the unit's first line starts with white space.
 	indented bool
+	// label is a point's printed number ("4.10.1"), to recognise the next one.
+	label string
 }
 
 type pendingHeading struct {
@@ -1113,6 +1135,16 @@ func (a *assembler) add(s seg, next *seg) {
 	short := utf8.RuneCountInString(t) <= a.w*7/10 && utf8.RuneCountInString(t) <= 90
 	continuing := a.cur != nil && !a.lastEnd && !s.afterBlank && !a.strongStart(s)
 
+	if s.drop != "" {
+		a.p.span(s.start, s.end, model.ClassDropped, s.drop)
+		return
+	}
+	if s.heading {
+		a.flush()
+		a.heading = &pendingHeading{start: s.start, end: s.end, text: []string{t}, level: 1, caps: true}
+		a.lastEnd = true
+		return
+	}
 	// Headings: numbered ("2.4 Titel", "HOOFDSTUK 7"), capitals, or a short title line between units.
 	if !continuing && (s.lineEnd || s.glued) {
 		nextText := ""
@@ -1158,6 +1190,9 @@ func (a *assembler) add(s seg, next *seg) {
 	case kind != "":
 		a.flush()
 		a.open(kind, number, s, body)
+		if kind == model.KindPoint {
+			a.cur.label = a.label
+		}
 	case a.cur == nil:
 		a.open(model.KindParagraph, 0, s, s.start)
 	case a.breakBefore(s):
@@ -1221,6 +1256,25 @@ func (a *assembler) headingLevel(t string, short, nextStartsNew bool, next strin
 	return 0, false
 }
 
+// follows reports whether point label b comes right after point label a: the next at the same
+// level (4.10 → 4.11), a first sub-point (4.10 → 4.10.1) or the next at a higher level
+// (4.10.1 → 4.11).
+func follows(a, b string) bool {
+	if a == "" {
+		return false
+	}
+	pa, pb := strings.Split(a, "."), strings.Split(b, ".")
+	if len(pb) == len(pa)+1 && pb[len(pb)-1] == "1" && strings.Join(pb[:len(pa)], ".") == a {
+		return true
+	}
+	if len(pb) > len(pa) {
+		return false
+	}
+	x, _ := strconv.Atoi(pa[len(pb)-1])
+	y, _ := strconv.Atoi(pb[len(pb)-1])
+	return y == x+1 && strings.Join(pa[:len(pb)-1], ".") == strings.Join(pb[:len(pb)-1], ".")
+}
+
 // nextInSequence reports whether next starts with the number that follows label ("1." then "2."):
 // then the line with label is the first of a numbered list, not a heading.
 func nextInSequence(label, next string) bool {
@@ -1255,12 +1309,13 @@ func (a *assembler) marker(s seg, t string) (model.Kind, int64, int) {
 	if m := wingdingsRE.FindStringSubmatchIndex(t); m != nil && (a.lastEnd || a.cur != nil && a.cur.kind == model.KindBullet) {
 		return model.KindBullet, 0, s.start + 1
 	}
-	if m := numberRE.FindStringSubmatch(t); m != nil && (a.lastEnd || a.cur == nil) {
+	if m := numberRE.FindStringSubmatch(t); m != nil && (a.lastEnd || a.cur == nil || a.cur.kind == model.KindPoint && follows(a.cur.label, m[1])) {
 		rest := t[len(m[0]):]
 		r, _ := utf8.DecodeRuneInString(rest)
 		parts := strings.Split(m[1], ".")
 		n, _ := strconv.ParseInt(parts[len(parts)-1], 10, 64)
 		if first, _ := strconv.Atoi(parts[0]); first < 1900 && n > 0 && (unicode.IsUpper(r) || r == '‘' || r == '“' || r == '(') {
+			a.label = m[1]
 			return model.KindPoint, n, s.start + len(m[0])
 		}
 	}
