@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -30,7 +31,8 @@ var update = flag.Bool("update", false, "rewrite testdata/bad/*/want.txt from th
 //	          "hint: add the file" (text of the hint in the parentheses after the message)
 //	args      optional extra build flags, one per line (e.g. --max-bytes and 10)
 //	setup     optional steps the test performs on the copied raw folder, because git keeps neither
-//	          modes nor symlinks well: "chmod000 FILE", "symlink-out FILE" (FILE -> TMP/outside/secret.txt)
+//	          modes nor symlinks well: "chmod000 FILE", "symlink-out FILE" (FILE -> TMP/outside/secret.txt),
+//	          "fifo FILE" (a named pipe)
 //	skip      optional: the message misses what checks asks for (a gap in the pipeline, named here);
 //	          the case still runs and checks everything else, then skips, or fails once the gap is closed
 const badDir = "testdata/bad"
@@ -178,6 +180,8 @@ func setupCase(t *testing.T, dir, root, raw string) bool {
 				}
 				t.Skipf("%s is still readable after chmod 000 (running as root, uid %d, or a file system without modes): this case cannot be tested here", file, os.Geteuid())
 			}
+		case "fifo":
+			require.NoError(t, syscall.Mkfifo(p, 0o644))
 		case "symlink-out":
 			secret := filepath.Join(root, "outside", "secret.txt")
 			require.NoError(t, os.MkdirAll(filepath.Dir(secret), 0o755))

@@ -46,6 +46,12 @@ func Read(src registry.Source, maxBytes int64) (*Text, error) {
 	cannotRead := func(err error) error {
 		return fail(0, 0, fmt.Sprintf("cannot read document %q: %v", src.ID, unwrapPathErr(err)), readHint(err))
 	}
+	// A FIFO, device or socket would block the run (while it holds the release lock) or never end:
+	// look before opening.
+	if st, err := os.Stat(src.Path); err == nil && !st.Mode().IsRegular() && !st.IsDir() {
+		return nil, fail(0, 0, fmt.Sprintf("document %q is not a regular file (%s)", src.ID, fileKind(st.Mode())),
+			"point `file` in sources.toml at a plain text file")
+	}
 	f, err := os.Open(src.Path)
 	if err != nil {
 		return nil, cannotRead(err)
@@ -73,6 +79,12 @@ func Read(src registry.Source, maxBytes int64) (*Text, error) {
 	t := &Text{File: src.Path, Raw: raw}
 	switch src.Encoding {
 	case registry.EncodingWindows1252:
+		if utf8.Valid(raw) && hasMultibyte(raw) {
+			i := firstMultibyte(raw)
+			l, c := position(raw, i)
+			return nil, fail(l, c, "sources.toml declares windows-1252, but the file is valid UTF-8 with multi-byte characters (decoding it as windows-1252 would publish mojibake such as â€œ)",
+				"remove encoding = \"windows-1252\" from the document's entry, or convert the file to windows-1252")
+		}
 		t.decode1252()
 	default:
 		if !utf8.Valid(raw) {
@@ -164,4 +176,30 @@ func position(b []byte, i int) (int, int) {
 // isSpace reports white space, including no-break spaces and the byte order mark.
 func isSpace(r rune) bool {
 	return unicode.IsSpace(r) || r == '\u00A0' || r == '\uFEFF' || r == '\u202F'
+}
+
+// fileKind names the kind of a special file for messages.
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe (FIFO)"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	default:
+		return "not a regular file"
+	}
+}
+
+func hasMultibyte(b []byte) bool { return firstMultibyte(b) < len(b) }
+
+// firstMultibyte returns the offset of the first byte of a multi-byte UTF-8 sequence, or len(b).
+func firstMultibyte(b []byte) int {
+	for i, c := range b {
+		if c >= 0x80 {
+			return i
+		}
+	}
+	return len(b)
 }

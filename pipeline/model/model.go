@@ -45,6 +45,8 @@ const (
 	FlagStrayQuote   = "stray_quote_dropped"
 	// FlagReadingOrder marks a unit that starts mid-sentence: the extracted text jumps here.
 	FlagReadingOrder = "reading_order"
+	// FlagUnclosedQuote marks a quote that opens with “ and never closes.
+	FlagUnclosedQuote = "unclosed_quote"
 )
 
 // Date is a calendar date without time zone.

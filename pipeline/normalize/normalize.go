@@ -126,6 +126,10 @@ func flags(u model.Unit, text string) []string {
 	if u.Kind == model.KindQuote && (strings.Contains(text, "...") || strings.Contains(text, "…")) {
 		fs = append(fs, model.FlagElided)
 	}
+	if raw := strings.TrimSpace(u.Text); u.Kind == model.KindQuote && strings.HasPrefix(raw, "“") &&
+		!strings.HasSuffix(strings.TrimRight(raw, " .,;:!?"), "”") && strings.Count(raw, "“") > strings.Count(raw, "”") {
+		fs = append(fs, model.FlagUnclosedQuote)
+	}
 	if isFragment(text) {
 		fs = append(fs, model.FlagFragment)
 	}

@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -73,4 +74,23 @@ func FuzzText(f *testing.F) {
 			t.Fatalf("normalizing twice differs: %q → %q → %q", s, once, twice)
 		}
 	})
+}
+
+// TestUnclosedQuote: a quote that opens with “ and never closes is flagged, so that a lost end of
+// a quote (or a removed closing mark) shows.
+func TestUnclosedQuote(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want bool
+	}{
+		{"“Wij willen meer open source.”", false},
+		{"“Wij willen meer open source”.", false},
+		{"“Wij willen meer open source.", true},
+		{"“Wij willen “meer” open source.", true},
+		{"Wij willen meer open source.", false},
+	} {
+		ex := &model.Extracted{Document: model.Document{ID: "d"}, Units: []model.Unit{{Kind: model.KindQuote, PartyID: "volt", Text: tc.text}}}
+		got := Document(ex).Passages[0].Flags
+		assert.Equal(t, tc.want, slices.Contains(got, model.FlagUnclosedQuote), "%q: flags %v", tc.text, got)
+	}
 }

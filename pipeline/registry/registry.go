@@ -98,6 +98,10 @@ func Load(dir string) (*Registry, error) {
 
 // decodeStrict decodes a TOML file into v, rejecting syntax errors and unknown keys with positions.
 func decodeStrict(path string, v any, known []string) error {
+	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
+		return &model.SourceError{File: path, Msg: "not a regular file (a FIFO, device, socket or folder)",
+			Hint: "the registry files must be plain text files"}
+	}
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return &model.SourceError{File: path, Msg: fmt.Sprintf("cannot read: %v", unwrapPathErr(err)),
@@ -259,6 +263,11 @@ func (r *Registry) loadParties() error {
 			return &model.SourceError{File: path, Line: l, Col: c, Msg: fmt.Sprintf("party %q needs abbreviation, name and at least one alias", p.ID)}
 		}
 		for _, a := range p.Aliases {
+			if strings.TrimSpace(a) == "" {
+				l, c := findAlias(string(text), i, a)
+				return &model.SourceError{File: path, Line: l, Col: c, Msg: fmt.Sprintf("party %q has an empty alias %q", p.ID, a),
+					Hint: "remove it: an empty alias would match everywhere, or nowhere"}
+			}
 			if o, ok := aliasOwner[a]; ok && o != p.ID {
 				l, c := findAlias(string(text), i, a)
 				return &model.SourceError{File: path, Line: l, Col: c, Msg: fmt.Sprintf("alias %q belongs to both %q and %q", a, o, p.ID),

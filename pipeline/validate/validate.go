@@ -195,6 +195,7 @@ func (c *Checker) PassagesIn(doc model.Document, ps []model.Passage, raw []byte)
 		lastEnd = p.SourceEnd
 		c.check(!contains(p.Flags, model.FlagFragment), f("rule.fragment", Warning, "flags", "the unit ends mid-sentence"))
 		c.check(!contains(p.Flags, model.FlagElided), f("rule.elided_quote", Warning, "flags", "the quote leaves text out"))
+		c.check(!contains(p.Flags, model.FlagUnclosedQuote), f("rule.unclosed_quote", Warning, "flags", "the quote opens with “ and never closes: its end may be lost"))
 		if p.Kind == model.KindSummary && p.PartyID != nil {
 			summaries[*p.PartyID]++
 			c.check(summaries[*p.PartyID] == 1, f("rule.one_summary_per_party", Error, "kind", "a second summary for party "+*p.PartyID))
