@@ -42,7 +42,7 @@ shacl-tools: ## the SHACL validator the DCAT tests use (skipped without npm, unl
 	elif [ "$$STANDPUNTEN_CONFORMANCE" = require ]; then echo "npm is needed for the SHACL tests"; exit 1; \
 	else echo "npm not found: the DCAT SHACL tests will skip"; fi
 
-conformance: ## read every release and a fresh build with DuckDB, pandas, csvkit, SHACL, parquet-go
+conformance: ## read every release and a fresh build with DuckDB, parquet-go, SHACL and the Python venv (pandas, pyarrow, polars, fastparquet, frictionless, pyshacl, rdflib, daff, csvkit)
 	rm -rf output/.conformance-build
 	$(GO) run ./cmd/standpunten build --raw raw --out output/.conformance-build
 	bash conformance/run.sh output/releases/v*/ output/.conformance-build; status=$$?; \

@@ -134,7 +134,7 @@ def main():
             with open(p, encoding="utf-8") as fh:
                 ch = json.load(fh)
             releases[ch["version"]] = (d, ch)
-    failed = False
+    failed, pairs = False, 0
     for version, (d, ch) in sorted(releases.items(), key=lambda kv: [int(x) for x in kv[0].split(".") if x.isdigit()]):
         prev = ch.get("previous") or ""
         if not prev:
@@ -142,11 +142,14 @@ def main():
         if prev not in releases:
             print("skip daff: v%s: its previous release v%s is not among the folders checked" % (version, prev))
             continue
+        pairs += 1
         c = Check("daff")
         tables, added, removed, modified, moved = compare_pair(c, releases[prev][0], d, ch)
         failed = not c.report("v%s -> v%s: %d tables by primary key on their common columns: %d rows added, %d removed, "
                               "%d modified (%d of them moved), as in v%s/changes.json" % (
                                   prev, version, tables, added, removed, modified, moved, version)) or failed
+    if not pairs:
+        print("skip daff: no release among the folders has its previous release beside it")
     return 1 if failed else 0
 
 

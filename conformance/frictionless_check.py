@@ -187,8 +187,8 @@ def main():
         for e in rep.flatten(["type", "message"]):
             r2.fail("%s: resource %s as a file: %s: %s" % (f["path"], f["name"], e[0], e[1]))
     r2.report("%d JSON resources read as tables and %d Parquet resources as pyarrow reads them, %d rows valid "
-              "(types, constraints, primary and foreign keys, rows); bytes and hash of %d Parquet files" % (
-                  len(ts), len(ts), rows, hashed))
+              "(types, constraints, primary and foreign keys, rows)%s" % (
+                  len(ts), len(ts), rows, "; bytes and hash of %d Parquet files" % hashed if hashed else ""))
     return 0 if not (v.issues or r2.issues) else 1
 
 

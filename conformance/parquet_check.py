@@ -180,13 +180,12 @@ def main():
             except Exception as e:  # a reader that cannot read the file: the message is what matters
                 c.fail("%s: %s cannot read it: %s: %s" % (t.rel["parquet"], name.split()[0], type(e).__name__, e))
     files = "%d Parquet files, %d rows" % (len(ts), nrows)
-    versions = {"pyarrow": pa.__version__, "pandas": pd.__version__, "polars": pl.__version__, "fastparquet": fastparquet.__version__}
     summaries = {
         "pyarrow schema": "%s: Arrow types, nullability, standpunten.table/schema_version metadata, row groups and statistics (pyarrow %s)" % (files, pa.__version__),
         "pyarrow values": "%s, %d cells equal to the JSON copies (pyarrow %s)" % (files, cells["pyarrow values"], pa.__version__),
         "pandas parquet": "%s with the documented dtypes (pyarrow and default backends), %d cells equal to the JSON copies (pandas %s)" % (files, cells["pandas parquet"], pd.__version__),
         "polars": "%s with the schema's polars dtypes, %d cells equal to the JSON copies (polars %s)" % (files, cells["polars"], pl.__version__),
-        "fastparquet": "%s with the expected dtypes, %d cells equal to the JSON copies (fastparquet %s)" % (files, cells["fastparquet"], versions["fastparquet"]),
+        "fastparquet": "%s with the expected dtypes, %d cells equal to the JSON copies (fastparquet %s)" % (files, cells["fastparquet"], fastparquet.__version__),
     }
     ok = all([c.report(summaries[name]) for name, (c, _) in checks.items()])
     return 0 if ok else 1

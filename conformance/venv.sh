@@ -6,6 +6,7 @@
 # conformance/requirements.txt, installed with `pip install --require-hashes --only-binary :all:`.
 # It lives in a cache shared by every clone on the machine:
 #   ${STANDPUNTEN_CONFORMANCE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/standpunten-conformance}/venv-KEY
+# (conformance/.cache/standpunten-conformance when neither XDG_CACHE_HOME nor HOME is set)
 # where KEY is a hash of requirements.txt and the Python version, so a changed requirements.txt (or
 # Python) gets a new venv; the others are then removed. A venv counts only once its install finished
 # (the .complete file); a lock keeps two runs from building one at the same time. Setup messages go to
@@ -15,7 +16,8 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 PYTHON=/usr/bin/python3
 requirements="$here/requirements.txt"
-cache=${STANDPUNTEN_CONFORMANCE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/standpunten-conformance}
+user_cache=${XDG_CACHE_HOME:-${HOME:+$HOME/.cache}}
+cache=${STANDPUNTEN_CONFORMANCE_CACHE:-${user_cache:-$here/.cache}/standpunten-conformance}
 
 fail() {
   echo "conformance: setup failed: $*" >&2

@@ -8,6 +8,9 @@
 //	                                                   its (edited) JSON file with the project's writer,
 //	                                                   then refresh bytes, hash and rows in
 //	                                                   DIR/datapackage.json if there is one
+//	go run ./conformance/breaktool rehash DIR          set bytes and hash of every resource in
+//	                                                   DIR/datapackage.json from its file (rows kept),
+//	                                                   after a file was edited by another tool
 //
 // It owns nothing the pipeline uses; the real datapackage.json is written by the release stage.
 package main
@@ -36,8 +39,10 @@ func run(args []string, stderr io.Writer) int {
 		err = writePackage(args[1])
 	case len(args) == 3 && args[0] == "rewrite":
 		err = rewrite(args[1], args[2])
+	case len(args) == 2 && args[0] == "rehash":
+		err = rehash(args[1])
 	default:
-		fmt.Fprintln(stderr, "usage: breaktool datapackage DIR | breaktool rewrite DIR TABLE")
+		fmt.Fprintln(stderr, "usage: breaktool datapackage DIR | breaktool rewrite DIR TABLE | breaktool rehash DIR")
 		return 2
 	}
 	if err != nil {
@@ -85,7 +90,6 @@ func writePackage(dir string) error {
 		}
 	}
 	pkg := map[string]any{
-		"profile":   "tabular-data-package",
 		"name":      "standpunten",
 		"title":     "Standpunten (conformance test stand-in)",
 		"version":   "0.0.0",
@@ -151,6 +155,35 @@ func rewrite(dir, table string) error {
 		return err
 	}
 	return refresh(dir, pkg, set)
+}
+
+// rehash sets bytes and hash of every resource of dir/datapackage.json from its file.
+func rehash(dir string) error {
+	path := filepath.Join(dir, "datapackage.json")
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	var pkg map[string]any
+	if err := json.Unmarshal(raw, &pkg); err != nil {
+		return err
+	}
+	resources, _ := pkg["resources"].([]any)
+	for _, x := range resources {
+		r, ok := x.(map[string]any)
+		if !ok {
+			return errors.New("datapackage.json: a resource is not an object")
+		}
+		rel, _ := r["path"].(string)
+		b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(rel)))
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(b)
+		r["bytes"] = len(b)
+		r["hash"] = "sha256:" + hex.EncodeToString(sum[:])
+	}
+	return publish.WriteJSON(path, pkg)
 }
 
 // refresh sets bytes, hash and rows of every resource from its file and writes datapackage.json.
