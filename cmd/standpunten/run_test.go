@@ -67,3 +67,16 @@ func TestExitCodes(t *testing.T) {
 		})
 	}
 }
+
+// TestBuildRefusesDestructiveOut: build --out never replaces the raw folder, the output root, a
+// release or the latest link (exit 2, nothing touched).
+func TestBuildRefusesDestructiveOut(t *testing.T) {
+	for _, out := range []string{"../../raw", "../../output", "../../output/releases/v1.0.0", "../../output/latest"} {
+		code, stdout, stderr := runCLI("build", "--raw", "../../raw", "--out", out)
+		assert.Equal(t, exitUsage, code, "%s: %s", out, stderr)
+		assert.Empty(t, stdout)
+		assert.Contains(t, stderr, "refusing to build into "+out)
+	}
+	_, err := os.Stat("../../output/releases/v1.0.0/SHA256SUMS")
+	assert.NoError(t, err, "the release is still there")
+}

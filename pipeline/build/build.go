@@ -64,6 +64,9 @@ func (e *InvalidError) Is(target error) bool { return target == model.ErrInvalid
 
 // Run builds every table from the registry in opts.RawDir into opts.OutDir.
 func Run(ctx context.Context, opts Options) (*Summary, error) {
+	if err := CheckOut(opts.OutDir, opts.RawDir); err != nil {
+		return nil, err
+	}
 	set, reg, lex, err := prepare(opts)
 	if err != nil {
 		return nil, err

@@ -264,7 +264,7 @@ func TestBadInputWritesNothing(t *testing.T) {
 	raw := copyRaw(t)
 	out := filepath.Join(t.TempDir(), "out")
 	require.NoError(t, os.MkdirAll(out, 0o755))
-	require.NoError(t, os.WriteFile(filepath.Join(out, "keep.txt"), []byte("previous build"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(out, "accounting.json"), []byte("previous build"), 0o644))
 	p := filepath.Join(raw, "tk2023-bigtech-scores.txt")
 	b, err := os.ReadFile(p)
 	require.NoError(t, err)
@@ -287,5 +287,50 @@ func BenchmarkBuild(b *testing.B) {
 		if _, err := Run(context.Background(), Options{RawDir: rawDir, OutDir: out}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestCheckOut: a build replaces its output folder, so it refuses every folder that is not new, empty
+// or a previous build: the raw folder, an output root, a releases folder, a release, the latest link.
+func TestCheckOut(t *testing.T) {
+	root := t.TempDir()
+	mk := func(rel string, files ...string) string {
+		p := filepath.Join(root, rel)
+		require.NoError(t, os.MkdirAll(p, 0o755))
+		for _, f := range files {
+			require.NoError(t, os.MkdirAll(filepath.Dir(filepath.Join(p, f)), 0o755))
+			require.NoError(t, os.WriteFile(filepath.Join(p, f), []byte("x"), 0o644))
+		}
+		return p
+	}
+	raw := mk("raw", "sources.toml")
+	out := mk("output", "CHANGELOG.md", "releases/v1.0.0/SHA256SUMS")
+	require.NoError(t, os.Symlink("releases/v1.0.0", filepath.Join(out, "latest")))
+	prev := mk("output/build", "accounting.json", "parquet/parties.parquet")
+	for _, tc := range []struct {
+		name, out, want string
+	}{
+		{"new folder", filepath.Join(root, "new"), ""},
+		{"empty folder", mk("empty"), ""},
+		{"previous build", prev, ""},
+		{"the raw folder", raw, "raw folder"},
+		{"inside the raw folder", filepath.Join(raw, "build"), "raw folder"},
+		{"around the raw folder", root, "raw folder"},
+		{"the output root", out, "output root"},
+		{"the releases folder", filepath.Join(out, "releases"), "releases folder"},
+		{"a release", filepath.Join(out, "releases", "v1.0.0"), "a release"},
+		{"the latest link", filepath.Join(out, "latest"), "symbolic link"},
+		{"a folder with other files", mk("docs", "notes.txt"), "notes.txt"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := CheckOut(tc.out, raw)
+			if tc.want == "" {
+				assert.NoError(t, err)
+				return
+			}
+			require.Error(t, err)
+			assert.ErrorIs(t, err, model.ErrConfig)
+			assert.Contains(t, err.Error(), tc.want)
+		})
 	}
 }
