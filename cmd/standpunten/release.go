@@ -38,6 +38,9 @@ type releaseOptions struct {
 	MaxBytes  int64
 	LogFormat string
 	Failpoint string
+	// AllowRemovals and RemovalShare set the removal guard (release.Options).
+	AllowRemovals bool
+	RemovalShare  float64
 }
 
 func (o releaseOptions) check() error {
@@ -48,6 +51,8 @@ func (o releaseOptions) check() error {
 		return usageError{errors.New("give --notes or --notes-file, not both")}
 	case o.Wait < 0:
 		return usageError{errors.New("--wait must not be negative")}
+	case o.RemovalShare <= 0 || o.RemovalShare > 1:
+		return usageError{fmt.Errorf("--max-removal-share %v: give a share above 0 and at most 1, e.g. 0.1", o.RemovalShare)}
 	case o.LogFormat != "text" && o.LogFormat != "json":
 		return usageError{fmt.Errorf("--log-format %q: use text or json", o.LogFormat)}
 	}
@@ -86,6 +91,8 @@ func releaseCommand(stdout, stderr io.Writer, runErr *error) *cli.Command {
 			&cli.BoolFlag{Name: "json", Usage: "print the summary as one JSON object on stdout"},
 			&cli.DurationFlag{Name: "wait", Usage: "wait up to this long for another run's lock (default: fail at once)"},
 			&cli.StringFlag{Name: "log-format", Value: "text", Usage: "log format on stderr: text or json"},
+			&cli.BoolFlag{Name: "allow-removals", Usage: "publish even when a registered text loses more than --max-removal-share of its passages, or a table all its rows"},
+			&cli.FloatFlag{Name: "max-removal-share", Value: release.DefaultRemovalShare, Usage: "the share of a registered text's passages a release may remove without --allow-removals"},
 		),
 		OnUsageError: func(_ context.Context, _ *cli.Command, err error, _ bool) error { return usageError{err} },
 		Action: func(ctx context.Context, cmd *cli.Command) error {
@@ -94,7 +101,8 @@ func releaseCommand(stdout, stderr io.Writer, runErr *error) *cli.Command {
 			}
 			o := releaseOptions{Raw: cmd.String("raw"), Out: cmd.String("out"), Date: cmd.String("date"), Notes: cmd.String("notes"),
 				NotesFile: cmd.String("notes-file"), Bump: cmd.String("bump"), DryRun: cmd.Bool("dry-run"), JSON: cmd.Bool("json"),
-				Wait: cmd.Duration("wait"), MaxBytes: cmd.Int64("max-bytes"), LogFormat: cmd.String("log-format"), Failpoint: os.Getenv(failpointEnv)}
+				Wait: cmd.Duration("wait"), MaxBytes: cmd.Int64("max-bytes"), LogFormat: cmd.String("log-format"), Failpoint: os.Getenv(failpointEnv),
+				AllowRemovals: cmd.Bool("allow-removals"), RemovalShare: cmd.Float("max-removal-share")}
 			if o.Date == "" {
 				o.Date = time.Now().UTC().Format("2006-01-02")
 			}
@@ -129,7 +137,7 @@ func runRelease(ctx context.Context, o releaseOptions, stdout, stderr io.Writer)
 		bump, _ = changes.ParseLevel(o.Bump)
 	}
 	opts := release.Options{RawDir: o.Raw, OutDir: o.Out, MaxBytes: o.MaxBytes, Date: date, Notes: notes, Bump: bump,
-		DryRun: o.DryRun, Wait: o.Wait, Logger: newLogger(o.LogFormat, stderr)}
+		DryRun: o.DryRun, Wait: o.Wait, Logger: newLogger(o.LogFormat, stderr), AllowRemovals: o.AllowRemovals, RemovalShare: o.RemovalShare}
 	if o.Failpoint != "" {
 		opts.Crash = func(point string) {
 			if point == o.Failpoint {
@@ -211,6 +219,8 @@ func verifyCommand(stdout, stderr io.Writer, runErr *error) *cli.Command {
 		Flags: append(outFlags(),
 			&cli.BoolFlag{Name: "json", Usage: "print the result as one JSON object on stdout"},
 			&cli.StringFlag{Name: "log-format", Value: "text", Usage: "log format on stderr: text or json"},
+			&cli.BoolFlag{Name: "allow-removals", Usage: "publish even when a registered text loses more than --max-removal-share of its passages, or a table all its rows"},
+			&cli.FloatFlag{Name: "max-removal-share", Value: release.DefaultRemovalShare, Usage: "the share of a registered text's passages a release may remove without --allow-removals"},
 		),
 		OnUsageError: func(_ context.Context, _ *cli.Command, err error, _ bool) error { return usageError{err} },
 		Action: func(ctx context.Context, cmd *cli.Command) error {

@@ -210,3 +210,25 @@ func TestReleaseJSONFailure(t *testing.T) {
 	assert.Contains(t, f.Error, "tk2023-bigtech-scores.txt")
 	assert.Contains(t, stderr, "tk2023-bigtech-scores.txt")
 }
+
+// TestReleaseRemovalGuard: a text that lost most of its passages is refused with exit 3 and a
+// message naming the document; --allow-removals publishes it; the share is a flag.
+func TestReleaseRemovalGuard(t *testing.T) {
+	raw, out := rawCopy(t), filepath.Join(t.TempDir(), "output")
+	code, _, stderr := runCLI("release", "--raw", raw, "--out", out, "--date", "2026-11-23")
+	require.Equal(t, exitOK, code, stderr)
+	path := filepath.Join(raw, "tk2025-it-infrastructuur-samenvattingen.txt")
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	lines := strings.SplitAfter(string(b), "\n")
+	require.NoError(t, os.WriteFile(path, []byte(strings.Join(lines[:len(lines)/3], "")), 0o644))
+
+	code, stdout, stderr := runCLI("release", "--raw", raw, "--out", out, "--date", "2026-11-24", "--json")
+	assert.Equal(t, exitInvalid, code, stderr)
+	assert.Contains(t, stderr, "passages of document tk2025-it-infrastructuur (more than 10%)")
+	assert.Contains(t, stdout, `"status":"failed"`)
+	code, _, stderr = runCLI("release", "--raw", raw, "--out", out, "--date", "2026-11-24", "--max-removal-share", "0")
+	assert.Equal(t, exitUsage, code, stderr)
+	code, _, stderr = runCLI("release", "--raw", raw, "--out", out, "--date", "2026-11-24", "--allow-removals")
+	assert.Equal(t, exitOK, code, stderr)
+}

@@ -47,6 +47,13 @@ func Publish(ctx context.Context, o Options) (*Result, error) {
 	defer stage.Abort()
 	p := plan{raw: o.RawDir, out: o.OutDir, maxBytes: o.MaxBytes, versions: h.versions, prevIdx: len(h.versions) - 1,
 		prev: h.latest, first: h.first, date: o.Date, notes: o.Notes, bump: o.Bump, log: log}
+	if !o.AllowRemovals {
+		share := o.RemovalShare
+		if share <= 0 {
+			share = DefaultRemovalShare
+		}
+		p.guard = &removalGuard{share: share}
+	}
 	c, err := compose(ctx, p, stage.Dir(), o.crash)
 	if err != nil {
 		return nil, err

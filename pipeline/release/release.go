@@ -58,7 +58,16 @@ type Options struct {
 	Wait     time.Duration // how long to wait for the lock; 0 = fail at once
 	Logger   *slog.Logger
 	Crash    func(point string) // called at each failpoint; nil in production
+	// AllowRemovals publishes a release that the removal guard would refuse (see RemovalShare).
+	AllowRemovals bool
+	// RemovalShare is the largest share of a still-registered document's passages that a release
+	// may remove without AllowRemovals; 0 means DefaultRemovalShare.
+	RemovalShare float64
 }
+
+// DefaultRemovalShare is the removal guard's default: a release that would remove more than a
+// tenth of the passages of a document that is still registered is refused.
+const DefaultRemovalShare = 0.10
 
 func (o *Options) crash(point string) {
 	if o.Crash != nil {
@@ -230,7 +239,11 @@ type plan struct {
 	notes    string
 	bump     changes.Level
 	log      *slog.Logger
+	// guard, when set, refuses removals beyond the share (a new release, not a reproduced one).
+	guard *removalGuard
 }
+
+type removalGuard struct{ share float64 }
 
 // composed is a release folder written by compose.
 type composed struct {
@@ -280,6 +293,11 @@ func compose(ctx context.Context, p plan, dir string, crash func(string)) (*comp
 		return nil, err
 	}
 	ch := changes.Compare(prevSnap, snap)
+	if p.guard != nil && p.prev != nil {
+		if err := p.guard.check(ch, carry, snap); err != nil {
+			return nil, err
+		}
+	}
 	ch.Date = p.date.String()
 	ch.Notes = p.notes
 	ch.Validation = &changes.Validation{Valid: sum.Validation.Valid, ChecksRun: sum.Validation.ChecksRun,
@@ -412,4 +430,65 @@ func sources(snap *changes.Snapshot) ([]metadata.Source, error) {
 		out = append(out, metadata.Source{ID: d.ID, Title: d.Title, Path: d.RawPath, SHA256: d.RawSHA256, URL: d.SourceURL, Publisher: d.Publisher, Bytes: d.RawBytes})
 	}
 	return out, nil
+}
+
+// RemovalError is a release the removal guard refused: a text that still is registered would lose
+// more than the allowed share of its passages, or a table would lose all its rows. It is an input
+// problem (exit 3): a broken or truncated text must not silently replace good data.
+type RemovalError struct {
+	Share float64
+	Lines []string // what would go, one line each
+}
+
+func (e *RemovalError) Error() string {
+	return fmt.Sprintf("refusing to publish: the new release would remove %s; if that is intended (a real correction), "+
+		"run again with --allow-removals", strings.Join(e.Lines, "; "))
+}
+
+func (e *RemovalError) Is(target error) bool { return target == model.ErrInvalid }
+
+func (g *removalGuard) check(ch *changes.Changes, prev map[string][]model.Passage, snap *changes.Snapshot) error {
+	registered := map[string]bool{}
+	for _, row := range snap.Tables["documents"] {
+		if d, err := model.DocumentFromCells(row); err == nil {
+			registered[d.ID] = true
+		}
+	}
+	removed := map[string]bool{}
+	for _, t := range ch.Tables {
+		if t.Table == "passages" {
+			for _, k := range t.RemovedKeys {
+				removed[k] = true
+			}
+		}
+	}
+	e := &RemovalError{Share: g.share}
+	docs := make([]string, 0, len(prev))
+	for d := range prev {
+		docs = append(docs, d)
+	}
+	sort.Strings(docs)
+	for _, d := range docs {
+		if !registered[d] {
+			continue // a document taken out of the registry goes with all its passages, on purpose
+		}
+		n := 0
+		for _, p := range prev[d] {
+			if removed[p.ID] {
+				n++
+			}
+		}
+		if n > 0 && float64(n) > g.share*float64(len(prev[d])) {
+			e.Lines = append(e.Lines, fmt.Sprintf("%d of the %d passages of document %s (more than %.0f%%)", n, len(prev[d]), d, 100*g.share))
+		}
+	}
+	for _, t := range ch.Tables {
+		if t.Removed > 0 && len(snap.Tables[t.Table]) == 0 {
+			e.Lines = append(e.Lines, fmt.Sprintf("every row of table %s (%d rows)", t.Table, t.Removed))
+		}
+	}
+	if len(e.Lines) > 0 {
+		return e
+	}
+	return nil
 }

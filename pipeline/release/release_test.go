@@ -409,3 +409,55 @@ func fixTypo(t *testing.T, raw string) {
 	t.Helper()
 	edit(t, filepath.Join(raw, "tk2023-bigtech-scores.txt"), "maatschappelijk volstrekt onwenselijk", "maatschappelijk volkomen onwenselijk")
 }
+
+// TestRemovalGuard: a text that still is registered but lost most of its passages (truncated,
+// emptied by a broken export) is refused and nothing is published; --allow-removals publishes it;
+// a document taken out of the registry may go with all its passages.
+func TestRemovalGuard(t *testing.T) {
+	raw, out := rawCopy(t), filepath.Join(t.TempDir(), "output")
+	publishOK(t, raw, out, day1)
+	day2 := model.Date{Year: 2026, Month: 11, Day: 24}
+	path := filepath.Join(raw, "tk2025-it-infrastructuur-samenvattingen.txt")
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	lines := strings.SplitAfter(string(b), "\n")
+	require.NoError(t, os.WriteFile(path, []byte(strings.Join(lines[:len(lines)/3], "")), 0o644))
+
+	_, err = Publish(context.Background(), Options{RawDir: raw, OutDir: out, Date: day2})
+	require.ErrorIs(t, err, model.ErrInvalid)
+	var re *RemovalError
+	require.ErrorAs(t, err, &re)
+	require.Len(t, re.Lines, 1, "%v", re.Lines)
+	assert.Contains(t, re.Lines[0], "passages of document tk2025-it-infrastructuur (more than 10%)")
+	versions, err := Releases(out)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"1.0.0"}, versions, "nothing was published")
+
+	res := publishOK(t, raw, out, day2, func(o *Options) { o.AllowRemovals = true })
+	assert.Equal(t, Published, res.Status)
+	assert.Equal(t, "1.1.0", res.Version)
+
+	// Taking a document out of the registry removes all its passages, on purpose: no guard, unless
+	// a table would lose all its rows (the only score overview carries every score).
+	unregister := func(id string) {
+		p := filepath.Join(raw, "sources.toml")
+		s, err := os.ReadFile(p)
+		require.NoError(t, err)
+		parts := strings.Split(string(s), "[[document]]")
+		var kept []string
+		for _, part := range parts {
+			if !strings.Contains(part, `id = "`+id+`"`) {
+				kept = append(kept, part)
+			}
+		}
+		require.Len(t, kept, len(parts)-1)
+		require.NoError(t, os.WriteFile(p, []byte(strings.Join(kept, "[[document]]")), 0o644))
+	}
+	unregister("tk2023-digitaal-stembusakkoord")
+	res = publishOK(t, raw, out, day2)
+	assert.Equal(t, "1.2.0", res.Version)
+	unregister("tk2023-bigtech-scores")
+	_, err = Publish(context.Background(), Options{RawDir: raw, OutDir: out, Date: day2})
+	require.ErrorAs(t, err, &re)
+	assert.Equal(t, []string{"every row of table scores (16 rows)"}, re.Lines)
+}
