@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -399,4 +400,36 @@ func BenchmarkWritePassages(b *testing.B) {
 		}
 	}
 	b.ReportMetric(n, "rows/op")
+}
+
+// TestDeterministicAtScale writes a passages table large enough that a dictionary-encoded text
+// column would outgrow its dictionary page and fall back to PLAIN inside a row group (where arrow-go
+// lists the page encodings from a Go map, in random order), several times, and expects the same
+// bytes every time.
+func TestDeterministicAtScale(t *testing.T) {
+	set := loadSchemas(t)
+	var rows []model.Row
+	words := strings.Fields("digitale overheid open source algoritmen privacy toezicht burgers data platformen publieke waarden internet veiligheid")
+	for i := 0; i < 9000; i++ {
+		var sb strings.Builder
+		for k := 0; k < 30; k++ {
+			sb.WriteString(words[(i*7+k*k+i/13)%len(words)])
+			sb.WriteByte(' ')
+		}
+		fmt.Fprintf(&sb, "(%d)", i)
+		rows = append(rows, model.Passage{ID: fmt.Sprintf("%016x", i), DocumentID: "d", Kind: model.KindParagraph, Seq: int64(i + 1),
+			Text: sb.String(), SourceStart: int64(i * 300), SourceEnd: int64(i*300 + 290), SourceLine: int64(i + 1), Flags: []string{}, SectionPath: []string{}})
+	}
+	var first []byte
+	for run := 0; run < 4; run++ {
+		dir := t.TempDir()
+		writeAll(t, dir, set, map[string][]model.Row{"passages": rows}, 0)
+		b, err := os.ReadFile(Path(dir, FormatParquet, "passages"))
+		require.NoError(t, err)
+		if run == 0 {
+			first = b
+			continue
+		}
+		require.True(t, bytes.Equal(first, b), "run %d wrote different Parquet bytes", run)
+	}
 }

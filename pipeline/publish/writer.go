@@ -169,13 +169,25 @@ func newTableWriter(dir string, t *schemas.Table, meta Meta, batch int) (_ *Tabl
 
 	schema := arrowSchema(t, cols, map[string]string{
 		KeyDataset: meta.Dataset, KeySchemaVersion: meta.SchemaVersion, KeyTable: t.Name})
-	props := parquet.NewWriterProperties(
+	opts := []parquet.WriterProperty{
 		parquet.WithCompression(compress.Codecs.Zstd),
 		parquet.WithDictionaryDefault(true),
+		// A dictionary that outgrows its page falls back to PLAIN inside the column chunk, and
+		// arrow-go then lists the chunk's page encodings from a Go map, in random order: the
+		// same rows would give different bytes. So no fallback: columns of mostly distinct
+		// values (keys, passage text) are written without a dictionary, where one would not pay
+		// anyway, and the dictionaries of the others may grow large enough for a row group.
+		parquet.WithDictionaryPageSizeLimit(16 << 20),
 		parquet.WithStats(true),
 		parquet.WithCreatedBy(CreatedBy),
 		parquet.WithMaxRowGroupLength(int64(batch)),
-	)
+	}
+	for _, f := range t.Fields {
+		if f.Constraints.Unique || f.Name == "text" {
+			opts = append(opts, parquet.WithDictionaryFor(f.Name, false))
+		}
+	}
+	props := parquet.NewWriterProperties(opts...)
 	// bufio.Writer has no Close, so the Parquet writer leaves the file to us.
 	tw.pqBuf = bufio.NewWriterSize(tw.files[0], 1<<20)
 	if tw.pq, err = pqarrow.NewFileWriter(schema, tw.pqBuf, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema())); err != nil {
