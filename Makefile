@@ -53,6 +53,8 @@ fuzz: ## run every fuzz target for $(FUZZTIME)
 	for t in FuzzPartySummaries FuzzScoreOverview FuzzProgrammeChapter FuzzPledgeDocument FuzzProgrammeText FuzzProgrammeMarkdown; do \
 	  $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) ./pipeline/extract/ || exit 1; done
 	$(GO) test -run '^$$' -fuzz '^FuzzText$$' -fuzztime $(FUZZTIME) ./pipeline/normalize/
+	for t in FuzzAppendQuoted FuzzTextRoundTrip; do \
+	  $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) ./pipeline/publish/ || exit 1; done
 
 eval: ## score the programme-text parser against the answer keys in eval/answers (needs ../shared/corpus)
 	$(GO) run ./tools/eval -corpus ../shared/corpus -answers eval/answers
