@@ -139,8 +139,6 @@ func (p *parser) content(l line) string {
 	return p.t.S[s:e]
 }
 
-func (p *parser) blank(l line) bool { s, e := p.trim(l); return s == e }
-
 func (p *parser) span(start, end int, class model.Class, label string) {
 	if start >= end {
 		return

@@ -116,7 +116,7 @@ func (p *parser) pdfText(first, last int) error {
 	segs := p.segments(first, last, cuts)
 	w := p.lineWidth(segs)
 	segs = p.splitTails(segs, w)
-	a := &assembler{p: p, w: w, party: p.src.Party, dropped: cuts, lastEnd: true}
+	a := &assembler{p: p, w: w, party: p.src.Party, lastEnd: true}
 	a.tsMode = trailingSpaceMode(p, segs)
 	a.indentRare = indentRare(p, first, last)
 	for i := range segs {
@@ -770,30 +770,8 @@ func letterCount(s string) int {
 	return n
 }
 
-// boundary reports whether position i of a masked line is between a word and what follows: white
-// space, punctuation, a masked number, or a change from capitals to a capitalised word.
-func boundary(s string, i int) bool {
-	if i <= 0 || i >= len(s) {
-		return true
-	}
-	a, _ := utf8.DecodeLastRuneInString(s[:i])
-	b, _ := utf8.DecodeRuneInString(s[i:])
-	if a == ' ' || b == ' ' || a == '#' || b == '#' {
-		return true
-	}
-	wa, wb := unicode.IsLetter(a) || unicode.IsDigit(a), unicode.IsLetter(b) || unicode.IsDigit(b)
-	if !wa || !wb {
-		return true
-	}
-	if unicode.IsLower(a) && unicode.IsUpper(b) {
-		return true
-	}
-	// Capitals running into a capitalised word: "TELT|Meer".
-	_, n := utf8.DecodeRuneInString(s[i:])
-	c, _ := utf8.DecodeRuneInString(s[i+n:])
-	return unicode.IsUpper(a) && unicode.IsUpper(b) && unicode.IsLower(c)
-}
-
+// furnitureLike reports whether a repeated stretch reads as page furniture rather than prose: it
+// names the document kind ("programma", "hoofdstuk", "pagina", "inhoudsopgave") or is in capitals.
 func (p *parser) furnitureLike(s string) bool {
 	s = strings.TrimSpace(s)
 	letters, upper := 0, 0
@@ -812,27 +790,6 @@ func (p *parser) furnitureLike(s string) bool {
 		return true
 	}
 	return upper*10 >= letters*8
-}
-
-func commonPrefix(a, b string) int {
-	n := min(len(a), len(b))
-	i := 0
-	for i < n && a[i] == b[i] {
-		i++
-	}
-	// Back off to a rune boundary.
-	for i > 0 && i < len(a) && !utf8.RuneStart(a[i]) {
-		i--
-	}
-	return i
-}
-
-func reverse(s string) string {
-	b := []byte(s)
-	for i, j := 0, len(b)-1; i < j; i, j = i+1, j-1 {
-		b[i], b[j] = b[j], b[i]
-	}
-	return string(b)
 }
 
 // segments cuts the lines [first, last) into segments: the parts furniture leaves, split again
@@ -1052,7 +1009,6 @@ type assembler struct {
 	party      string
 	tsMode     bool
 	indentRare bool
-	dropped    []cut
 
 	cur     *pending // the unit being assembled
 	heading *pendingHeading
