@@ -174,16 +174,24 @@ func rehash(dir string) error {
 		if !ok {
 			return errors.New("datapackage.json: a resource is not an object")
 		}
-		rel, _ := r["path"].(string)
-		b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(rel)))
-		if err != nil {
+		if err := setBytesAndHash(dir, r); err != nil {
 			return err
 		}
-		sum := sha256.Sum256(b)
-		r["bytes"] = len(b)
-		r["hash"] = "sha256:" + hex.EncodeToString(sum[:])
 	}
 	return publish.WriteJSON(path, pkg)
+}
+
+// setBytesAndHash sets a resource's bytes and hash from its file.
+func setBytesAndHash(dir string, r map[string]any) error {
+	rel, _ := r["path"].(string)
+	b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(rel)))
+	if err != nil {
+		return err
+	}
+	sum := sha256.Sum256(b)
+	r["bytes"] = len(b)
+	r["hash"] = "sha256:" + hex.EncodeToString(sum[:])
+	return nil
 }
 
 // refresh sets bytes, hash and rows of every resource from its file and writes datapackage.json.
@@ -201,14 +209,10 @@ func refresh(dir string, pkg map[string]any, set schemas.Set) error {
 		if !ok {
 			return errors.New("datapackage.json: a resource is not an object")
 		}
-		rel, _ := r["path"].(string)
-		b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(rel)))
-		if err != nil {
+		if err := setBytesAndHash(dir, r); err != nil {
 			return err
 		}
-		sum := sha256.Sum256(b)
-		r["bytes"] = len(b)
-		r["hash"] = "sha256:" + hex.EncodeToString(sum[:])
+		rel, _ := r["path"].(string)
 		var sch struct {
 			Name string `json:"name"`
 		}
@@ -221,6 +225,7 @@ func refresh(dir string, pkg map[string]any, set schemas.Set) error {
 			return fmt.Errorf("resource %v: unknown table %q", r["name"], sch.Name)
 		}
 		var rows [][]any
+		var err error
 		switch r["format"] {
 		case "parquet":
 			rows, err = publish.ReadParquet(filepath.Join(dir, filepath.FromSlash(rel)), t)
