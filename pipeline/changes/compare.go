@@ -31,6 +31,11 @@ type Changes struct {
 	Schema    []SchemaChange  `json:"schema"`
 	Tables    []TableChanges  `json:"tables"`
 	Contents  Contents        `json:"contents"` // what the new snapshot holds
+
+	// Files is every file of the release folder, slash-separated and sorted, filled by the caller:
+	// the list the release is checked against. Releases before 1.2.0 have none (see
+	// publish.LegacyReleaseFiles).
+	Files []string `json:"files,omitempty"`
 }
 
 // Validation is the validation summary of the release, filled by the caller.

@@ -343,21 +343,35 @@ func (f *folder) provenance(d model.Document, a model.Accounting) {
 // every release file was removed.
 var releaseName = regexp.MustCompile(`^v[0-9]+\.[0-9]+\.[0-9]+$`)
 
-// releaseComplete checks a folder that holds any of publish.ReleaseFiles, or is named vX.Y.Z, as
-// a release: a missing release file is a finding, so deleting SHA256SUMS or datapackage.json does
-// not hide a changed file.
+// releaseComplete checks a folder that holds any of publish.LegacyReleaseFiles, or is named
+// vX.Y.Z, as a release: every file the release recorded in its changes.json (`files`) must be
+// there, so deleting SHA256SUMS or datapackage.json does not hide a changed file. A release that
+// recorded no list (before 1.2.0) is held to the files every release had then.
 func (f *folder) releaseComplete() {
-	var missing []string
-	for _, name := range publish.ReleaseFiles {
-		if _, err := os.Stat(filepath.Join(f.dir, name)); err != nil {
-			missing = append(missing, name)
+	var present int
+	for _, name := range publish.LegacyReleaseFiles {
+		if _, err := os.Stat(filepath.Join(f.dir, name)); err == nil {
+			present++
 		}
 	}
-	if len(missing) == len(publish.ReleaseFiles) && !releaseName.MatchString(filepath.Base(f.dir)) {
+	if present == 0 && !releaseName.MatchString(filepath.Base(f.dir)) {
 		return // a build folder
 	}
-	for _, name := range missing {
-		f.fail("file.release_complete", "", name, "the folder is a release but this file is missing: the release was changed after publishing")
+	want := publish.LegacyReleaseFiles
+	if b, err := os.ReadFile(filepath.Join(f.dir, publish.ChangesFile)); err == nil {
+		var c struct {
+			Files []string `json:"files"`
+		}
+		if err := json.Unmarshal(b, &c); err != nil {
+			f.fail("file.release_complete", "", publish.ChangesFile, fmt.Sprintf("not valid JSON: %v", err))
+		} else if len(c.Files) > 0 {
+			want = c.Files
+		}
+	}
+	for _, name := range want {
+		if _, err := os.Stat(filepath.Join(f.dir, filepath.FromSlash(name))); err != nil {
+			f.fail("file.release_complete", "", name, "the folder is a release but this file is missing: the release was changed after publishing")
+		}
 	}
 }
 
@@ -400,7 +414,7 @@ func (f *folder) checksums() error {
 			return err
 		}
 		name := f.rel(p)
-		if name != SumsFile {
+		if name != SumsFile && name != publish.SignatureFile {
 			f.chk.Check(listed[name], validate.Finding{Rule: "file.sha256sums", Severity: validate.Error, Source: name,
 				Message: "file is not listed in SHA256SUMS: it was added after release"})
 		}

@@ -235,7 +235,7 @@ func writeSums(t *testing.T, dir string) {
 
 func TestChecksums(t *testing.T) {
 	dir := scratch(t)
-	for _, name := range publish.ReleaseFiles {
+	for _, name := range publish.LegacyReleaseFiles {
 		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte("{}\n"), 0o644))
 	}
 	require.NoError(t, os.WriteFile(filepath.Join(dir, DataPackageFile), []byte(`{"resources":[]}`), 0o644))
@@ -263,7 +263,7 @@ func TestChecksums(t *testing.T) {
 
 func TestDataPackageHashes(t *testing.T) {
 	dir := scratch(t)
-	for _, name := range publish.ReleaseFiles {
+	for _, name := range publish.LegacyReleaseFiles {
 		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte("{}\n"), 0o644))
 	}
 	path := publish.Path(dir, publish.FormatCSV, "parties")
@@ -291,7 +291,7 @@ func TestDataPackageHashes(t *testing.T) {
 // checksum files does not hide a changed file.
 func TestReleaseFilesRequired(t *testing.T) {
 	dir := scratch(t)
-	for _, name := range publish.ReleaseFiles {
+	for _, name := range publish.LegacyReleaseFiles {
 		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte("{}\n"), 0o644))
 	}
 	require.NoError(t, os.Remove(filepath.Join(dir, DataPackageFile)))
@@ -301,4 +301,39 @@ func TestReleaseFilesRequired(t *testing.T) {
 		got = append(got, f.Rule+" "+f.Source)
 	}
 	assert.ElementsMatch(t, []string{"file.release_complete " + DataPackageFile, "file.release_complete " + SumsFile}, got)
+}
+
+// TestRecordedFileList: a release that records its files in changes.json is held to that list,
+// not to the files older releases had, so adding a file to new releases leaves old ones valid and
+// removing a recorded file from a new one is caught.
+func TestRecordedFileList(t *testing.T) {
+	dir := scratch(t)
+	for _, name := range publish.LegacyReleaseFiles {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte("{}\n"), 0o644))
+	}
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "index.html"), []byte("<!doctype html>\n"), 0o644))
+	files := []string{"index.html", "not-there.txt"}
+	files = append(files, publish.LegacyReleaseFiles...)
+	b, err := json.Marshal(map[string]any{"files": files})
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, publish.ChangesFile), b, 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, DataPackageFile), []byte(`{"resources":[]}`), 0o644))
+	writeSums(t, dir)
+	var got []string
+	for _, f := range errorsOf(run(t, dir)) {
+		got = append(got, f.Rule+" "+f.Source)
+	}
+	assert.Equal(t, []string{"file.release_complete not-there.txt"}, got)
+
+	// Without the list (a release from before 1.2.0) the old list applies and index.html is only
+	// an extra file that SHA256SUMS lists.
+	require.NoError(t, os.WriteFile(filepath.Join(dir, publish.ChangesFile), []byte("{}\n"), 0o644))
+	writeSums(t, dir)
+	r := run(t, dir)
+	assert.True(t, r.Valid, "%+v", errorsOf(r))
+
+	// The signature of SHA256SUMS is the one file SHA256SUMS cannot list.
+	require.NoError(t, os.WriteFile(filepath.Join(dir, publish.SignatureFile), []byte("sig\n"), 0o644))
+	r = run(t, dir)
+	assert.True(t, r.Valid, "%+v", errorsOf(r))
 }

@@ -22,10 +22,13 @@ const (
 	DataPackageFile  = "datapackage.json" // Frictionless Data Package
 	DCATFile         = "dcat.jsonld"      // DCAT-AP
 	SumsFile         = "SHA256SUMS"       // checksums of every other file, as `sha256sum -c` reads them
+	SignatureFile    = "SHA256SUMS.sig"   // optional: an SSH signature of SHA256SUMS (not listed in it)
 )
 
-// ReleaseFiles are the files every release folder holds besides the tables and the build's own.
-var ReleaseFiles = []string{CodebookFile, ReleaseNotesFile, SumsFile, ChangesFile, DataPackageFile, DCATFile}
+// LegacyReleaseFiles are the files every release folder held besides the tables and the build's
+// own before releases recorded their own file list (changes.json `files`, from 1.2.0): what
+// v1.0.0 and v1.1.0 are checked against. A folder with any of them is a release.
+var LegacyReleaseFiles = []string{CodebookFile, ReleaseNotesFile, SumsFile, ChangesFile, DataPackageFile, DCATFile}
 
 // FileSHA256 returns the lower-case hex SHA-256 of a file and its size.
 func FileSHA256(path string) (string, int64, error) {
@@ -40,6 +43,12 @@ func FileSHA256(path string) (string, int64, error) {
 		return "", 0, fmt.Errorf("publish: read %s: %w", path, err)
 	}
 	return hex.EncodeToString(h.Sum(nil)), n, nil
+}
+
+// SHA256Hex is the lower-case hex SHA-256 of b.
+func SHA256Hex(b []byte) string {
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
 }
 
 // SHA256Sums renders the SHA256SUMS of every file below dir except SHA256SUMS itself: one line

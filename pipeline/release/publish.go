@@ -89,6 +89,7 @@ func Publish(ctx context.Context, o Options) (*Result, error) {
 func removeStale(out string) error {
 	for _, pattern := range []string{
 		filepath.Join(out, ReleasesDir, "."+stagingName+".staging-*"),
+		filepath.Join(out, ReleasesDir, "."+verifyName+".staging-*"),
 		filepath.Join(out, "."+ChangelogFile+".tmp-*"),
 		filepath.Join(out, "."+LatestLink+".tmp-*"),
 	} {

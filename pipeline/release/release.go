@@ -251,8 +251,26 @@ type composed struct {
 	computed changes.Level // the level the data and files call for, before --bump; none = nothing to release
 }
 
-// compose writes a whole release folder into dir (empty, existing) and returns its changes.
+// compose computes a release from the raw texts into dir (empty, existing: the build's tables go
+// there first) and, unless there is nothing to publish, writes the rest of the release folder.
 func compose(ctx context.Context, p plan, dir string, crash func(string)) (*composed, error) {
+	d, err := compute(ctx, p, dir, crash)
+	if err != nil {
+		return nil, err
+	}
+	res := &composed{changes: d.changes, computed: d.computed}
+	if d.skip {
+		return res, nil
+	}
+	if err := d.write(ctx, dir); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// compute builds the tables into dir, compares them with the previous release and decides the
+// version: everything a release's other files are rendered from, with nothing of them written.
+func compute(ctx context.Context, p plan, dir string, crash func(string)) (*draft, error) {
 	var prevSnap *changes.Snapshot
 	carry := map[string][]model.Passage{}
 	if p.prev != nil {
@@ -302,14 +320,13 @@ func compose(ctx context.Context, p plan, dir string, crash func(string)) (*comp
 	ch.Notes = p.notes
 	ch.Validation = &changes.Validation{Valid: sum.Validation.Valid, ChecksRun: sum.Validation.ChecksRun,
 		Errors: sum.Validation.Failed[validate.Error], Warnings: sum.Validation.Failed[validate.Warning]}
-	res := &composed{changes: ch}
+	d := &draft{dataset: dataset, set: set, snap: snap, changes: ch, date: p.date}
 
-	rel := &metadata.Release{Dataset: dataset, Schemas: set, Notes: p.notes, Date: p.date}
-	if rel.Files, err = tableFiles(dir, set, snap); err != nil {
+	d.meta = &metadata.Release{Dataset: dataset, Schemas: set, Notes: p.notes, Date: p.date}
+	if d.meta.Files, err = tableFiles(dir, set, snap); err != nil {
 		return nil, err
 	}
-	rel.Sources, err = sources(snap)
-	if err != nil {
+	if d.meta.Sources, err = sources(snap); err != nil {
 		return nil, err
 	}
 	computed := ch.Level
@@ -326,10 +343,11 @@ func compose(ctx context.Context, p plan, dir string, crash func(string)) (*comp
 				"(the dataset metadata in raw/%s, the schema descriptions or the code changed): %s", p.prev.Version, registry.DatasetFile, strings.Join(differ, ", ")))
 		}
 	}
-	res.computed = computed
+	d.computed = computed
 	if p.version == "" && p.prev != nil {
 		if computed == changes.LevelNone {
-			return res, nil // nothing to publish: the caller says up to date
+			d.skip = true // nothing to publish: the caller says up to date
+			return d, nil
 		}
 		if p.date.String() < p.prev.Date {
 			return nil, model.Classified(model.ErrConfig, fmt.Errorf("release date %s is before the latest release v%s of %s; release dates do not go back (pass --date)", p.date, p.prev.Version, p.prev.Date))
@@ -353,38 +371,27 @@ func compose(ctx context.Context, p plan, dir string, crash func(string)) (*comp
 		ch.Reasons = append(ch.Reasons, fmt.Sprintf("the operator raised the level to %s (--bump)", p.bump))
 		ch.Level = p.bump
 	}
-	rel.Version = ch.Version
+	d.meta.Version = ch.Version
 	if p.first != nil {
-		rel.Issued = mustDate(p.first.Date)
+		d.meta.Issued = mustDate(p.first.Date)
 	}
+	d.citation = citation(dataset, ch.Version, p.date)
 
-	files := map[string][]byte{}
-	if files[ChangesFile], err = ch.JSON(); err != nil {
-		return nil, err
-	}
-	files[ReleaseNotes] = []byte(ch.Markdown())
-	if files[CodebookFile], err = codebook.Generate(codebookInput(dataset, ch.Version, p.date, set, snap)); err != nil {
-		return nil, err
-	}
-	if files[DataPackageFile], err = metadata.DataPackage(rel); err != nil {
-		return nil, err
-	}
-	if files[DCATFile], err = metadata.DCAT(rel); err != nil {
-		return nil, err
-	}
-	for name, b := range files {
-		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
-			return nil, fmt.Errorf("release: %w", err)
-		}
-	}
-	sums, err := publish.SHA256Sums(dir)
+	// The release records its own file list, so that files added to later releases do not make
+	// this one incomplete: the build's files, then the artefacts, then SHA256SUMS.
+	built, err := listFiles(dir)
 	if err != nil {
-		return nil, err
-	}
-	if err := os.WriteFile(filepath.Join(dir, SumsFile), sums, 0o644); err != nil {
 		return nil, fmt.Errorf("release: %w", err)
 	}
-	return res, nil
+	for name := range built {
+		ch.Files = append(ch.Files, name)
+	}
+	for _, a := range artefacts() {
+		ch.Files = append(ch.Files, a.name)
+	}
+	ch.Files = append(ch.Files, SumsFile)
+	sort.Strings(ch.Files)
+	return d, nil
 }
 
 func mustDate(s string) model.Date {
@@ -392,11 +399,14 @@ func mustDate(s string) model.Date {
 	return d
 }
 
-// codebookInput is what the codebook of a release is made from, with a citation that names the
-// publisher, the year, the version and where the release is served.
-func codebookInput(d *registry.Dataset, version string, date model.Date, set schemas.Set, snap *changes.Snapshot) codebook.Input {
-	cite := fmt.Sprintf("%s (%d). %s, version %s [data set]. %sv%s/", d.Publisher.Name, date.Year, d.Title.EN, version, d.BaseURL, version)
-	return codebook.Input{Title: d.Title.EN, Version: version, Citation: cite, Schemas: set, Rows: snap.Tables}
+// codebookInput is what the codebook of a release is made from.
+func codebookInput(d *draft) codebook.Input {
+	return codebook.Input{Title: d.dataset.Title.EN, Version: d.changes.Version, Citation: d.citation, Schemas: d.set, Rows: d.snap.Tables}
+}
+
+// citation is how to cite a release: publisher, year, title, version and where it is served.
+func citation(d *registry.Dataset, version string, date model.Date) string {
+	return fmt.Sprintf("%s (%d). %s, version %s [data set]. %sv%s/", d.Publisher.Name, date.Year, d.Title.EN, version, d.BaseURL, version)
 }
 
 // tableFiles describes every table file of a folder: path, size, hash and rows.

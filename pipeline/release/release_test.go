@@ -111,6 +111,11 @@ func TestFirstReleaseThenUpToDate(t *testing.T) {
 	assert.Contains(t, string(log), "Eerste uitgave.")
 	assertValid(t, dir)
 
+	// The release records exactly the files it holds.
+	files, err := listFiles(dir)
+	require.NoError(t, err)
+	assert.Equal(t, sortedKeys(files), readChanges(t, dir).Files)
+
 	// The SHA256SUMS file is what sha256sum -c reads.
 	if _, err := exec.LookPath("sha256sum"); err == nil {
 		cmd := exec.Command("sha256sum", "-c", "--strict", SumsFile)
@@ -138,7 +143,10 @@ func TestFirstReleaseThenUpToDate(t *testing.T) {
 	v, err := Verify(context.Background(), raw, out, 0, nil)
 	require.NoError(t, err)
 	assert.Empty(t, v.Mismatches)
-	assert.Equal(t, 26, v.Files)
+	assert.Equal(t, len(files), v.Files)
+	entries, err = os.ReadDir(filepath.Join(out, ReleasesDir))
+	require.NoError(t, err)
+	assert.Len(t, entries, 1, "verify leaves no staging folder")
 }
 
 // TestTypoFixIsPatch: a corrected word in one raw text gives a patch release that lists exactly

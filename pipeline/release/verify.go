@@ -13,7 +13,11 @@ import (
 
 	"github.com/standpunten/standpunten/pipeline/changes"
 	"github.com/standpunten/standpunten/pipeline/model"
+	"github.com/standpunten/standpunten/pipeline/publish"
 )
+
+// verifyName is the name Stage gives the folders releases are rebuilt in to compare them.
+const verifyName = "verify"
 
 // VerifyResult is the outcome of Verify.
 type VerifyResult struct {
@@ -71,11 +75,14 @@ func reproduce(ctx context.Context, e env, versions []string, i int) ([]string, 
 	if err != nil {
 		return nil, 0, err
 	}
-	tmp, err := os.MkdirTemp("", "standpunten-verify-")
+	// The rebuild is staged inside the output folder, beside the releases, so it needs no space
+	// elsewhere and a run killed now leaves a staging folder the next release removes.
+	stage, err := publish.Stage(filepath.Join(e.out, ReleasesDir, verifyName))
 	if err != nil {
 		return nil, 0, err
 	}
-	defer os.RemoveAll(tmp)
+	defer stage.Abort()
+	tmp := stage.Dir()
 	if _, err := compose(ctx, p, tmp, func(string) {}); err != nil {
 		return nil, 0, err
 	}

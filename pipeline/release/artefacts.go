@@ -1,0 +1,105 @@
+package release
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+
+	"github.com/standpunten/standpunten/pipeline/changes"
+	"github.com/standpunten/standpunten/pipeline/codebook"
+	"github.com/standpunten/standpunten/pipeline/metadata"
+	"github.com/standpunten/standpunten/pipeline/model"
+	"github.com/standpunten/standpunten/pipeline/publish"
+	"github.com/standpunten/standpunten/pipeline/registry"
+	"github.com/standpunten/standpunten/schemas"
+)
+
+// draft is a computed release: its tables are in the staging folder, and everything its other
+// files are rendered from is here. Nothing else of it is written yet.
+type draft struct {
+	dataset  *registry.Dataset
+	set      schemas.Set
+	snap     *changes.Snapshot // the new tables, read back from the staging folder
+	changes  *changes.Changes  // version, previous, date, notes, level, the changes and the file list
+	meta     *metadata.Release // what datapackage.json and dcat.jsonld are made from
+	date     model.Date
+	citation string
+	computed changes.Level // the level the data and files call for, before --bump
+	skip     bool          // nothing to publish: the latest release is up to date
+}
+
+// written is a file already in the staging folder, as the artefacts rendered after it see it.
+type written struct {
+	Path   string // slash-separated, relative to the release folder
+	Bytes  int64
+	SHA256 string
+}
+
+// artefact is one file of a release beside the build's own: a name and how to render it from the
+// draft and the files written before it.
+type artefact struct {
+	name   string
+	render func(d *draft, before []written) ([]byte, error)
+}
+
+// artefacts are a release's files beside the build's tables, accounting.json and validation.json,
+// in the order they are written. SHA256SUMS comes last, over all of them; it is not an artefact
+// because it describes the folder itself.
+func artefacts() []artefact {
+	return []artefact{
+		{ChangesFile, func(d *draft, _ []written) ([]byte, error) { return d.changes.JSON() }},
+		{ReleaseNotes, func(d *draft, _ []written) ([]byte, error) { return []byte(d.changes.Markdown()), nil }},
+		{CodebookFile, func(d *draft, _ []written) ([]byte, error) { return codebook.Generate(codebookInput(d)) }},
+		{DataPackageFile, func(d *draft, _ []written) ([]byte, error) { return metadata.DataPackage(d.meta) }},
+		{DCATFile, func(d *draft, _ []written) ([]byte, error) { return metadata.DCAT(d.meta) }},
+	}
+}
+
+// write renders every artefact in order into dir, which holds the build's files, then writes
+// SHA256SUMS over the whole folder.
+func (d *draft) write(ctx context.Context, dir string) error {
+	built, err := listFiles(dir)
+	if err != nil {
+		return fmt.Errorf("release: %w", err)
+	}
+	var before []written
+	for _, name := range sortedKeys(built) {
+		sum, n, err := publish.FileSHA256(built[name])
+		if err != nil {
+			return fmt.Errorf("release: %w", err)
+		}
+		before = append(before, written{Path: name, Bytes: n, SHA256: sum})
+	}
+	for _, a := range artefacts() {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		b, err := a.render(d, before)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(dir, a.name), b, 0o644); err != nil {
+			return fmt.Errorf("release: %w", err)
+		}
+		before = append(before, written{Path: a.name, Bytes: int64(len(b)), SHA256: publish.SHA256Hex(b)})
+	}
+	sums, err := publish.SHA256Sums(dir)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, SumsFile), sums, 0o644); err != nil {
+		return fmt.Errorf("release: %w", err)
+	}
+	return nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
