@@ -350,7 +350,7 @@ func compute(ctx context.Context, p plan, dir string, crash func(string)) (*draf
 			return d, nil
 		}
 		if p.date.String() < p.prev.Date {
-			return nil, model.Classified(model.ErrConfig, fmt.Errorf("release date %s is before the latest release v%s of %s; release dates do not go back (pass --date)", p.date, p.prev.Version, p.prev.Date))
+			return nil, model.Classified(model.ErrConfig, fmt.Errorf("release date %s is before the latest release v%s of %s; release dates do not go back: release with --date %s or later", p.date, p.prev.Version, p.prev.Date, p.prev.Date))
 		}
 	}
 
