@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -17,10 +18,20 @@ import (
 // LockFile is the lock file in the output folder.
 const LockFile = ".lock"
 
+// lockReportEvery is how often a run that waits for the lock says it still does.
+const lockReportEvery = 10 * time.Second
+
 // lock takes the exclusive lock on OUT/.lock. With wait 0 it fails at once when another run
 // holds it; otherwise it tries until wait has passed. The lock goes with the process, so a
 // killed run leaves no lock behind. unlock releases it.
 func lock(ctx context.Context, out string, wait time.Duration) (unlock func(), err error) {
+	return lockLogged(ctx, out, wait, slog.New(slog.DiscardHandler))
+}
+
+// lockLogged is lock that logs, while it waits, who holds the lock (the process id the holder
+// wrote into the file) and how long it will wait: when it starts waiting, then every
+// lockReportEvery, and when it got the lock.
+func lockLogged(ctx context.Context, out string, wait time.Duration, log *slog.Logger) (unlock func(), err error) {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return nil, fmt.Errorf("release: %w", err)
 	}
@@ -29,7 +40,9 @@ func lock(ctx context.Context, out string, wait time.Duration) (unlock func(), e
 	if err != nil {
 		return nil, fmt.Errorf("release: lock %s: %w", path, err)
 	}
-	deadline := time.Now().Add(wait)
+	start := time.Now()
+	deadline := start.Add(wait)
+	var reported time.Time // when the last "waiting" line was logged; zero before the first
 	for {
 		err = syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
 		if err == nil {
@@ -39,14 +52,29 @@ func lock(ctx context.Context, out string, wait time.Duration) (unlock func(), e
 			f.Close()
 			return nil, fmt.Errorf("release: lock %s: %w", path, err)
 		}
-		if wait <= 0 || time.Now().After(deadline) {
-			holder, _ := os.ReadFile(path)
+		holder := lockHolder(path)
+		now := time.Now()
+		if wait <= 0 || now.After(deadline) {
 			f.Close()
 			msg := fmt.Sprintf("%s is locked by another run", path)
-			if pid := strings.TrimSpace(string(holder)); pid != "" {
-				msg += " (process " + pid + ")"
+			if holder != "" {
+				msg += " (process " + holder + ")"
 			}
-			return nil, model.Classified(model.ErrLocked, errors.New(msg+"; wait for it to finish or pass --wait DURATION"))
+			if wait <= 0 {
+				msg += "; wait for it to finish or pass --wait DURATION (e.g. --wait 10m)"
+			} else {
+				msg += fmt.Sprintf("; waited %s for it to finish (--wait): try again later, or wait longer", wait)
+			}
+			return nil, model.Classified(model.ErrLocked, errors.New(msg))
+		}
+		switch {
+		case reported.IsZero():
+			log.Info("waiting for the lock", "lock", path, "holder_pid", holder, "wait", wait.String())
+			reported = now
+		case now.Sub(reported) >= lockReportEvery:
+			log.Info("still waiting for the lock", "lock", path, "holder_pid", holder,
+				"waited", now.Sub(start).Round(time.Second).String(), "remaining", deadline.Sub(now).Round(time.Second).String())
+			reported = now
 		}
 		select {
 		case <-ctx.Done():
@@ -55,6 +83,9 @@ func lock(ctx context.Context, out string, wait time.Duration) (unlock func(), e
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
+	if !reported.IsZero() {
+		log.Info("lock taken", "lock", path, "waited", time.Since(start).Round(time.Millisecond).String())
+	}
 	_ = f.Truncate(0)
 	_, _ = f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
 	return func() {
@@ -62,4 +93,14 @@ func lock(ctx context.Context, out string, wait time.Duration) (unlock func(), e
 		_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
 		f.Close()
 	}, nil
+}
+
+// lockHolder is the process id the run holding the lock wrote into the lock file, or "" when
+// it wrote none (yet).
+func lockHolder(path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(b))
 }

@@ -20,7 +20,7 @@ const stagingName = "next"
 // when something changed. It holds the output folder's lock throughout.
 func Publish(ctx context.Context, o Options) (*Result, error) {
 	log := o.log()
-	unlock, err := lock(ctx, o.OutDir, o.Wait)
+	unlock, err := lockLogged(ctx, o.OutDir, o.Wait, log)
 	if err != nil {
 		return nil, err
 	}
@@ -63,11 +63,17 @@ func Publish(ctx context.Context, o Options) (*Result, error) {
 	if h.latest != nil && c.computed == changes.LevelNone {
 		res.Status, res.Version, res.Level, res.Reasons = UpToDate, h.latest.Version, changes.LevelNone, []string{}
 		res.Path = h.latest.Dir
-		log.Info("up to date", "version", h.latest.Version)
+		// Previous is the release before Version, as for a published release: the one before the latest.
+		res.Previous = ""
+		if n := len(h.versions); n > 1 {
+			res.Previous = h.versions[n-2]
+		}
+		log.Info("up to date", "version", res.Version, "previous", res.Previous)
 		return res, nil
 	}
 	if o.DryRun {
 		res.Status = DryRun
+		log.Info("dry run", "version", res.Version, "previous", res.Previous, "release_level", res.Level.String())
 		return res, nil
 	}
 	o.crash(FailBeforeCommit)
@@ -77,7 +83,7 @@ func Publish(ctx context.Context, o Options) (*Result, error) {
 	}
 	o.crash(FailAfterCommit)
 	res.Status, res.Path = Published, dest
-	log.Info("published", "version", ch.Version, "level", ch.Level.String(), "path", dest)
+	log.Info("published", "version", ch.Version, "previous", ch.Previous, "release_level", ch.Level.String(), "path", dest)
 	if err := finish(o.OutDir, o.crash); err != nil {
 		return nil, err
 	}
