@@ -480,40 +480,16 @@ func (p *parser) mask(s, e int) masked {
 // as a pattern (a number that varies matches any number), longest first.
 func (p *parser) repeatedEdges(ranges [][2]int) []*regexp.Regexp {
 	const maxRun = 24
-	type occ struct{ line, from, to int }
 	ms := make([]masked, len(ranges))
 	toks := make([][]tok, len(ranges))
 	for i, r := range ranges {
 		ms[i] = p.mask(r[0], r[1])
 		toks[i] = maskedTokens(ms[i].s)
 	}
-	key := func(i, from, to int) string {
-		var b strings.Builder
-		for k := from; k < to; k++ {
-			b.WriteString(ms[i].s[toks[i][k].s:toks[i][k].e])
-			b.WriteByte(0)
-		}
-		return b.String()
-	}
-	seenIn := map[string][]occ{}
-	for i := range ms {
-		n := len(toks[i])
-		for from := 0; from < n; from++ {
-			for to := from + 3; to <= min(n, from+maxRun); to++ {
-				k := key(i, from, to)
-				o := seenIn[k]
-				if len(o) > 0 && o[len(o)-1].line == i {
-					continue
-				}
-				seenIn[k] = append(o, occ{i, from, to})
-			}
-		}
-	}
-	var keys []string
-	for k, o := range seenIn {
-		if len(o) >= 2 {
-			keys = append(keys, k)
-		}
+	seenIn := recurringRuns(ms, toks, 3, maxRun)
+	keys := make([]string, 0, len(seenIn))
+	for k := range seenIn {
+		keys = append(keys, k)
 	}
 	// Longest runs first, so that a header is taken whole and its shorter parts add nothing.
 	sort.Slice(keys, func(a, b int) bool {
@@ -544,7 +520,7 @@ func (p *parser) repeatedEdges(ranges [][2]int) []*regexp.Regexp {
 		}
 		// A run may not end in a party's name that follows the header in every occurrence
 		// ("JA21 Verkiezingsprogramma 2023JA21 wil:"): the shorter run is tried instead.
-		endsInName := func(x occ) bool {
+		endsInName := func(x runOcc) bool {
 			m := ms[x.line]
 			for k := x.to - 1; p.m != nil && k >= max(x.to-2, x.from+1); k-- {
 				if _, ok := p.m.Exact(p.t.S[m.off[toks[x.line][k].s]:m.off[toks[x.line][x.to-1].e]]); ok {
@@ -562,7 +538,7 @@ func (p *parser) repeatedEdges(ranges [][2]int) []*regexp.Regexp {
 		}) < 0 && x.to-x.from > 3 {
 			continue
 		}
-		chunk := func(x occ) string { return ms[x.line].s[toks[x.line][x.from].s:toks[x.line][x.to-1].e] }
+		chunk := func(x runOcc) string { return ms[x.line].s[toks[x.line][x.from].s:toks[x.line][x.to-1].e] }
 		c := chunk(o[0])
 		if letterCount(c) < 10 {
 			continue
@@ -572,7 +548,7 @@ func (p *parser) repeatedEdges(ranges [][2]int) []*regexp.Regexp {
 			continue
 		}
 		// The digits behind each '#', per occurrence, and whether any of them varies.
-		digits := func(x occ) []string {
+		digits := func(x runOcc) []string {
 			m := ms[x.line]
 			var ds []string
 			for i := toks[x.line][x.from].s; i < toks[x.line][x.to-1].e; i++ {
@@ -731,6 +707,104 @@ func lowerAfter(s string) bool {
 
 // tok is a word of a masked line: byte offsets into it.
 type tok struct{ s, e int }
+
+// runOcc is where a run of tokens occurs: the line, and its first and past-the-last token.
+type runOcc struct{ line, from, to int }
+
+// recurringRuns finds every run of minRun to maxRun consecutive tokens that occurs on at least two
+// lines. The key is the run's tokens, each followed by a 0 byte; the occurrences are the first one
+// on each line, in line order.
+//
+// It works level by level: a run can recur only if the run one token shorter at the same place
+// does, so each level extends only the places whose run recurred, and most of a text (which does
+// not repeat) drops out after the first level. Tokens are interned, and runs are grouped by a
+// rolling hash of their token numbers; the groups are then split by the runs' text, so a hash
+// collision cannot merge two runs.
+func recurringRuns(ms []masked, toks [][]tok, minRun, maxRun int) map[string][]runOcc {
+	ids := make([][]uint32, len(toks))
+	intern := map[string]uint32{}
+	for i := range toks {
+		ids[i] = make([]uint32, len(toks[i]))
+		for k, t := range toks[i] {
+			w := ms[i].s[t.s:t.e]
+			id, ok := intern[w]
+			if !ok {
+				id = uint32(len(intern)) + 1
+				intern[w] = id
+			}
+			ids[i][k] = id
+		}
+	}
+	const mul = 0x9E3779B97F4A7C15
+	type place struct {
+		line, from int
+		h          uint64
+	}
+	// Level minRun: every place.
+	var cur []place
+	for i := range ids {
+		for from := 0; from+minRun <= len(ids[i]); from++ {
+			var h uint64
+			for k := from; k < from+minRun; k++ {
+				h = h*mul + uint64(ids[i][k])
+			}
+			cur = append(cur, place{i, from, h})
+		}
+	}
+	key := func(i, from, to int) string {
+		var b strings.Builder
+		for k := from; k < to; k++ {
+			b.WriteString(ms[i].s[toks[i][k].s:toks[i][k].e])
+			b.WriteByte(0)
+		}
+		return b.String()
+	}
+	out := map[string][]runOcc{}
+	for n := minRun; n <= maxRun && len(cur) > 0; n++ {
+		// Lines per hash; a place survives when its hash is on two lines or more.
+		type seen struct{ last, lines int }
+		byHash := make(map[uint64]seen, len(cur))
+		for _, pl := range cur {
+			s := byHash[pl.h]
+			if s.lines == 0 || s.last != pl.line {
+				s.lines++
+				s.last = pl.line
+			}
+			byHash[pl.h] = s
+		}
+		kept := cur[:0]
+		for _, pl := range cur {
+			if byHash[pl.h].lines >= 2 {
+				kept = append(kept, pl)
+			}
+		}
+		// The runs themselves, by text: the first place on each line, lines in order (places are
+		// in line and token order).
+		level := map[string][]runOcc{}
+		for _, pl := range kept {
+			k := key(pl.line, pl.from, pl.from+n)
+			o := level[k]
+			if len(o) > 0 && o[len(o)-1].line == pl.line {
+				continue
+			}
+			level[k] = append(o, runOcc{pl.line, pl.from, pl.from + n})
+		}
+		for k, o := range level {
+			if len(o) >= 2 {
+				out[k] = o
+			}
+		}
+		// Extend the surviving places by one token.
+		next := kept[:0]
+		for _, pl := range kept {
+			if to := pl.from + n; to < len(ids[pl.line]) {
+				next = append(next, place{pl.line, pl.from, pl.h*mul + uint64(ids[pl.line][to])})
+			}
+		}
+		cur = next
+	}
+	return out
+}
 
 // maskedTokens splits a masked line into words: at spaces, around '#', and where a lower-case
 // letter runs into a capital.
