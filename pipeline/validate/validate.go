@@ -50,25 +50,28 @@ type Report struct {
 type Checker struct {
 	set      schemas.Set
 	patterns map[string]*regexp.Regexp
-	keys     map[string]map[string]bool // table → primary key values seen
-	unique   map[string]map[string]bool // table.field → values seen
+	keys     map[string]map[string]struct{} // table → primary key values seen
+	unique   map[string]map[string]struct{} // table.field → values seen
 	checks   int64
 	findings []Finding
 	refs     []ref // foreign-key references, resolved in Report so row order does not matter
 }
 
-// ref is one foreign-key value waiting to be looked up in the referenced table.
+// ref is one foreign-key value waiting to be looked up in the referenced table: the referencing
+// table, which of its foreign keys, the row's key and the value (parts joined by \x1f). The
+// finding is made only for a reference that does not resolve.
 type ref struct {
-	table string // referenced table
-	value string // key value, parts joined by \x1f
-	f     Finding
+	table string
+	fk    int
+	key   string
+	value string
 }
 
 // NewChecker prepares the checks of every table schema.
 func NewChecker(set schemas.Set) (*Checker, error) {
-	c := &Checker{set: set, patterns: map[string]*regexp.Regexp{}, keys: map[string]map[string]bool{}, unique: map[string]map[string]bool{}}
+	c := &Checker{set: set, patterns: map[string]*regexp.Regexp{}, keys: map[string]map[string]struct{}{}, unique: map[string]map[string]struct{}{}}
 	for name, t := range set {
-		c.keys[name] = map[string]bool{}
+		c.keys[name] = map[string]struct{}{}
 		for _, f := range t.Fields {
 			if f.Constraints.Pattern != "" {
 				re, err := regexp.Compile(`^(?:` + f.Constraints.Pattern + `)$`)
@@ -96,7 +99,8 @@ func (c *Checker) check(ok bool, f Finding) {
 	}
 }
 
-// Row checks one row of a table against its schema.
+// Row checks one row of a table against its schema. Messages are made only for checks that fail:
+// a build runs millions of checks, and nearly all pass.
 func (c *Checker) Row(table string, r model.Row) {
 	t := c.set[table]
 	vals := r.Values()
@@ -109,61 +113,82 @@ func (c *Checker) Row(table string, r model.Row) {
 	for i, f := range t.Fields {
 		v := vals[i]
 		str, isNull := cell(v)
-		base := Finding{Severity: Error, Table: table, Key: key, Field: f.Name, Value: short(str)}
-		with := func(rule, msg string) Finding {
-			g := base
-			g.Rule, g.Message = rule+"."+table+"."+f.Name, msg
-			return g
+		fail := func(rule, msg string) {
+			c.add(Finding{Severity: Error, Table: table, Key: key, Field: f.Name, Value: short(str), Rule: rule + "." + table + "." + f.Name, Message: msg})
 		}
-		c.check(typeOK(f, v), with("type", fmt.Sprintf("value of Go type %T does not fit column type %s", v, f.Type)))
+		c.checks++
+		if !typeOK(f, v) {
+			fail("type", fmt.Sprintf("value of Go type %T does not fit column type %s", v, f.Type))
+		}
 		if isNull {
-			c.check(!f.Constraints.Required, with("required", "required value is missing"))
+			c.checks++
+			if f.Constraints.Required {
+				fail("required", "required value is missing")
+			}
 			continue
 		}
 		if len(f.Constraints.Enum) > 0 {
-			c.check(contains(f.Constraints.Enum, str), with("enum", fmt.Sprintf("value is not one of %s", strings.Join(f.Constraints.Enum, ", "))))
+			c.checks++
+			if !contains(f.Constraints.Enum, str) {
+				fail("enum", fmt.Sprintf("value is not one of %s", strings.Join(f.Constraints.Enum, ", ")))
+			}
 		}
 		if re := c.patterns[table+"."+f.Name]; re != nil {
-			c.check(re.MatchString(str), with("pattern", fmt.Sprintf("value does not match %s", f.Constraints.Pattern)))
+			c.checks++
+			if !re.MatchString(str) {
+				fail("pattern", fmt.Sprintf("value does not match %s", f.Constraints.Pattern))
+			}
 		}
 		if f.Constraints.MinLength != nil {
-			c.check(utf8.RuneCountInString(str) >= *f.Constraints.MinLength, with("min_length", fmt.Sprintf("value is shorter than %d characters", *f.Constraints.MinLength)))
+			c.checks++
+			if utf8.RuneCountInString(str) < *f.Constraints.MinLength {
+				fail("min_length", fmt.Sprintf("value is shorter than %d characters", *f.Constraints.MinLength))
+			}
 		}
 		if f.Constraints.Minimum != nil {
 			if n, ok := intValue(v); ok {
-				c.check(n >= *f.Constraints.Minimum, with("minimum", fmt.Sprintf("value is below %d", *f.Constraints.Minimum)))
+				c.checks++
+				if n < *f.Constraints.Minimum {
+					fail("minimum", fmt.Sprintf("value is below %d", *f.Constraints.Minimum))
+				}
 			}
 		}
 		if f.Constraints.Unique {
 			u := c.unique[table+"."+f.Name]
 			if u == nil {
-				u = map[string]bool{}
+				u = map[string]struct{}{}
 				c.unique[table+"."+f.Name] = u
 			}
-			c.check(!u[str], with("unique", "value occurs more than once"))
-			u[str] = true
+			c.checks++
+			if _, dup := u[str]; dup {
+				fail("unique", "value occurs more than once")
+			}
+			u[str] = struct{}{}
 		}
 	}
-	c.check(!c.keys[table][key], Finding{Rule: "pk." + table, Severity: Error, Table: table, Key: key, Message: "primary key occurs more than once"})
-	c.keys[table][key] = true
-	for _, fk := range t.ForeignKeys {
+	c.checks++
+	if _, dup := c.keys[table][key]; dup {
+		c.add(Finding{Rule: "pk." + table, Severity: Error, Table: table, Key: key, Message: "primary key occurs more than once"})
+	}
+	c.keys[table][key] = struct{}{}
+	for k, fk := range t.ForeignKeys {
 		target := fk.Reference.Resource
 		if target == "" {
 			target = table
 		}
-		var parts []string
-		null := false
-		for _, name := range fk.Fields {
+		v, null := "", false
+		for j, name := range fk.Fields {
 			s, isNull := cell(vals[t.FieldIndex(name)])
 			null = null || isNull
-			parts = append(parts, s)
+			if j > 0 {
+				v += "\x1f"
+			}
+			v += s
 		}
 		if null {
 			continue
 		}
-		v := strings.Join(parts, "\x1f")
-		c.refs = append(c.refs, ref{table: target, value: v, f: Finding{Rule: "fk." + table + "." + strings.Join(fk.Fields, "+"), Severity: Error, Table: table, Key: key,
-			Field: strings.Join(fk.Fields, "+"), Value: v, Message: fmt.Sprintf("no row in %s has this key", target)}})
+		c.refs = append(c.refs, ref{table: table, fk: k, key: key, value: v})
 	}
 }
 
@@ -180,25 +205,32 @@ func (c *Checker) PassagesIn(doc model.Document, ps []model.Passage, raw []byte)
 	for i := range ps {
 		p := &ps[i]
 		byID[p.ID] = p
-		src := fmt.Sprintf("%s:%d", doc.RawPath, p.SourceLine)
-		if col := column(raw, p.SourceStart); col > 0 {
-			src = fmt.Sprintf("%s:%d", src, col)
+		// The finding, and the place it names, are made only when a check fails.
+		fail := func(rule string, sev Severity, field, msg string) {
+			src := fmt.Sprintf("%s:%d", doc.RawPath, p.SourceLine)
+			if col := column(raw, p.SourceStart); col > 0 {
+				src = fmt.Sprintf("%s:%d", src, col)
+			}
+			c.add(Finding{Rule: rule, Severity: sev, Table: "passages", Key: p.ID, Field: field, Value: short(p.Text), Message: msg, Source: src})
 		}
-		f := func(rule string, sev Severity, field, msg string) Finding {
-			return Finding{Rule: rule, Severity: sev, Table: "passages", Key: p.ID, Field: field, Value: short(p.Text), Message: msg, Source: src}
+		check := func(ok bool, rule string, sev Severity, field, msg string) {
+			c.checks++
+			if !ok {
+				fail(rule, sev, field, msg)
+			}
 		}
-		c.check(strings.TrimSpace(p.Text) != "", f("rule.text_not_empty", Error, "text", "passage text is empty"))
-		c.check(!hasControl(p.Text), f("rule.no_control_characters", Error, "text", "passage text holds control characters"))
-		c.check(balanced(p.Text), f("rule.balanced_quotes", Warning, "text", "quote marks in the text are unbalanced"))
-		c.check(p.SourceStart < p.SourceEnd && p.SourceEnd <= doc.RawBytes, f("rule.span_inside_file", Error, "source_end", "source span lies outside the raw file"))
-		c.check(p.SourceStart >= lastEnd, f("rule.spans_do_not_overlap", Error, "source_start", "source span overlaps the previous passage"))
+		check(strings.TrimSpace(p.Text) != "", "rule.text_not_empty", Error, "text", "passage text is empty")
+		check(!hasControl(p.Text), "rule.no_control_characters", Error, "text", "passage text holds control characters")
+		check(balanced(p.Text), "rule.balanced_quotes", Warning, "text", "quote marks in the text are unbalanced")
+		check(p.SourceStart < p.SourceEnd && p.SourceEnd <= doc.RawBytes, "rule.span_inside_file", Error, "source_end", "source span lies outside the raw file")
+		check(p.SourceStart >= lastEnd, "rule.spans_do_not_overlap", Error, "source_start", "source span overlaps the previous passage")
 		lastEnd = p.SourceEnd
-		c.check(!contains(p.Flags, model.FlagFragment), f("rule.fragment", Warning, "flags", "the unit ends mid-sentence"))
-		c.check(!contains(p.Flags, model.FlagElided), f("rule.elided_quote", Warning, "flags", "the quote leaves text out"))
-		c.check(!contains(p.Flags, model.FlagUnclosedQuote), f("rule.unclosed_quote", Warning, "flags", "the quote opens with “ and never closes: its end may be lost"))
+		check(!contains(p.Flags, model.FlagFragment), "rule.fragment", Warning, "flags", "the unit ends mid-sentence")
+		check(!contains(p.Flags, model.FlagElided), "rule.elided_quote", Warning, "flags", "the quote leaves text out")
+		check(!contains(p.Flags, model.FlagUnclosedQuote), "rule.unclosed_quote", Warning, "flags", "the quote opens with “ and never closes: its end may be lost")
 		if p.Kind == model.KindSummary && p.PartyID != nil {
 			summaries[*p.PartyID]++
-			c.check(summaries[*p.PartyID] == 1, f("rule.one_summary_per_party", Error, "kind", "a second summary for party "+*p.PartyID))
+			check(summaries[*p.PartyID] == 1, "rule.one_summary_per_party", Error, "kind", "a second summary for party "+*p.PartyID)
 		}
 		if p.Kind == model.KindQuote {
 			parent := (*model.Passage)(nil)
@@ -206,7 +238,7 @@ func (c *Checker) PassagesIn(doc model.Document, ps []model.Passage, raw []byte)
 				parent = byID[*p.ParentID]
 			}
 			ok := parent != nil && parent.Kind == model.KindTheme && eq(parent.PartyID, p.PartyID)
-			c.check(ok, f("rule.quote_parent", Error, "parent_id", "a quote needs a theme of the same party and document as its parent"))
+			check(ok, "rule.quote_parent", Error, "parent_id", "a quote needs a theme of the same party and document as its parent")
 		}
 	}
 	if doc.Format == model.FormatPartySummaries {
@@ -236,7 +268,17 @@ func (c *Checker) Scores(scores []model.Score, covered []model.DocumentParty) {
 // report join the parts of a composite key with "/".
 func (c *Checker) Report() Report {
 	for _, r := range c.refs {
-		c.check(c.keys[r.table][r.value], r.f)
+		fk := c.set[r.table].ForeignKeys[r.fk]
+		target := fk.Reference.Resource
+		if target == "" {
+			target = r.table
+		}
+		c.checks++
+		if _, ok := c.keys[target][r.value]; !ok {
+			fields := strings.Join(fk.Fields, "+")
+			c.add(Finding{Rule: "fk." + r.table + "." + fields, Severity: Error, Table: r.table, Key: r.key,
+				Field: fields, Value: r.value, Message: fmt.Sprintf("no row in %s has this key", target)})
+		}
 	}
 	c.refs = nil
 	r := Report{Valid: true, ChecksRun: c.checks, Failed: map[Severity]int64{Error: 0, Warning: 0}, Findings: append([]Finding{}, c.findings...)}
