@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"runtime"
 	"sort"
+	"sync"
 
 	"github.com/standpunten/standpunten/pipeline/extract"
 	"github.com/standpunten/standpunten/pipeline/model"
@@ -28,7 +30,19 @@ type Options struct {
 	Logger   *slog.Logger
 	// Carry, when set, may rewrite the ids of one document's passages (and the parent ids that
 	// name them) before they are checked and written, e.g. to keep the ids of a previous release.
+	// It is called from several goroutines at once, each time for another document.
 	Carry func(documentID string, passages []model.Passage)
+	// Workers is how many documents are read and extracted at once; 0 means one per CPU. The
+	// output is the same bytes whatever the number: documents are checked and written in
+	// registry order.
+	Workers int
+}
+
+func (o Options) workers() int {
+	if o.Workers > 0 {
+		return o.Workers
+	}
+	return runtime.GOMAXPROCS(0)
 }
 
 // DocumentSummary is what the build found in one document.
@@ -125,13 +139,29 @@ func prepare(opts Options) (schemas.Set, *registry.Registry, extract.Lexicon, er
 	}
 	lex := extract.Lexicon{}
 	var inputErrs []error
-	for _, src := range reg.Sources {
-		t, err := extract.Read(src, opts.MaxBytes)
+	var mu sync.Mutex
+	err = inOrder(context.Background(), len(reg.Sources), opts.workers(), func(i int) (extract.Lexicon, error) {
+		t, err := extract.Read(reg.Sources[i], opts.MaxBytes)
+		if err != nil {
+			return nil, err
+		}
+		l := extract.Lexicon{}
+		l.Add(t.S)
+		return l, nil
+	}, func(_ int, l extract.Lexicon, err error) error {
+		mu.Lock()
+		defer mu.Unlock()
 		if err != nil {
 			inputErrs = append(inputErrs, err)
-			continue
+			return nil
 		}
-		lex.Add(t.S)
+		for w := range l {
+			lex[w] = struct{}{}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, nil, err
 	}
 	if len(inputErrs) > 0 {
 		return nil, nil, nil, errors.Join(inputErrs...)
@@ -188,19 +218,24 @@ func write(ctx context.Context, opts Options, dir string, set schemas.Set, reg *
 	sum := &Summary{Rows: map[string]int64{}}
 	var accounting []model.Accounting
 	var inputErrs []error
-	for _, src := range reg.Sources {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
+	// Documents are read, extracted, accounted and normalised by several workers at once, and
+	// checked and written here one at a time, in registry order.
+	type doc struct {
+		src  registry.Source
+		text *extract.Text
+		ex   *model.Extracted
+		acc  model.Accounting
+		res  normalize.Result
+	}
+	perDoc := func(i int) (*doc, error) {
+		src := reg.Sources[i]
 		text, err := extract.Read(src, opts.MaxBytes)
 		if err != nil {
-			inputErrs = append(inputErrs, err)
-			continue
+			return nil, inputError{err}
 		}
 		ex, err := extract.Extract(ctx, reg, src, text, lex)
 		if err != nil {
-			inputErrs = append(inputErrs, err)
-			continue
+			return nil, inputError{err}
 		}
 		acc, err := extract.Account(text, ex)
 		if err != nil {
@@ -211,22 +246,34 @@ func write(ctx context.Context, opts Options, dir string, set schemas.Set, reg *
 		if opts.Carry != nil {
 			opts.Carry(src.ID, res.Passages)
 		}
+		return &doc{src: src, text: text, ex: ex, acc: acc, res: res}, nil
+	}
+	err = inOrder(ctx, len(reg.Sources), opts.workers(), perDoc, func(_ int, d *doc, err error) error {
+		var ie inputError
+		if errors.As(err, &ie) {
+			inputErrs = append(inputErrs, ie.err)
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		src, text, ex, acc, res := d.src, d.text, d.ex, d.acc, d.res
 		if err := t.add("documents", res.Document); err != nil {
-			return nil, err
+			return err
 		}
 		for _, p := range res.Passages {
 			if err := t.add("passages", p); err != nil {
-				return nil, err
+				return err
 			}
 		}
 		for _, s := range res.Scores {
 			if err := t.add("scores", s); err != nil {
-				return nil, err
+				return err
 			}
 		}
 		for _, d := range res.Parties {
 			if err := t.add("document_parties", d); err != nil {
-				return nil, err
+				return err
 			}
 		}
 		chk.PassagesIn(res.Document, res.Passages, text.Raw)
@@ -244,6 +291,10 @@ func write(ctx context.Context, opts Options, dir string, set schemas.Set, reg *
 		}
 		sum.Documents = append(sum.Documents, ds)
 		log.Info("document built", "document", src.ID, "format", src.Format, "passages", len(res.Passages), "parties", len(res.Parties))
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if len(inputErrs) > 0 {
 		return nil, errors.Join(inputErrs...)

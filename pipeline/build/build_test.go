@@ -92,7 +92,22 @@ func TestGolden(t *testing.T) {
 // TestReproducible builds twice and compares every output file byte for byte.
 func TestReproducible(t *testing.T) {
 	a, _ := buildTo(t, rawDir)
-	b, _ := buildTo(t, rawDir)
+	// The second build with one worker and the third with many: documents are extracted in
+	// parallel, and the files must not show it.
+	b := filepath.Join(t.TempDir(), "out")
+	_, err := Run(context.Background(), Options{RawDir: rawDir, OutDir: b, Workers: 1})
+	require.NoError(t, err)
+	assertSameFiles(t, a, b)
+	c := filepath.Join(t.TempDir(), "out")
+	_, err = Run(context.Background(), Options{RawDir: rawDir, OutDir: c, Workers: 5})
+	require.NoError(t, err)
+	assertSameFiles(t, a, c)
+}
+
+// assertSameFiles checks that folder b holds every file of folder a with the same bytes, and
+// that a is a build: 18 table files, accounting.json and validation.json.
+func assertSameFiles(t *testing.T, a, b string) {
+	t.Helper()
 	n := 0
 	require.NoError(t, filepath.WalkDir(a, func(p string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
