@@ -30,6 +30,22 @@ type draft struct {
 	skip     bool          // nothing to publish: the latest release is up to date
 }
 
+// PageFile is a release's page (Dutch), and PageFileEN its English one.
+const (
+	PageFile   = "index.html"
+	PageFileEN = "index.en.html"
+)
+
+// hasArtefact reports whether releases written now have the file name.
+func hasArtefact(name string) bool {
+	for _, a := range artefacts() {
+		if a.name == name {
+			return true
+		}
+	}
+	return false
+}
+
 // written is a file already in the staging folder, as the artefacts rendered after it see it.
 type written struct {
 	Path   string // slash-separated, relative to the release folder

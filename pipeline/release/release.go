@@ -375,6 +375,10 @@ func compute(ctx context.Context, p plan, dir string, crash func(string)) (*draf
 	if p.first != nil {
 		d.meta.Issued = mustDate(p.first.Date)
 	}
+	if d.meta.Versions, err = versionChain(p, ch.Version); err != nil {
+		return nil, err
+	}
+	d.meta.Temporal = electionSpan(snap)
 	d.citation = citation(dataset, ch.Version, p.date)
 
 	// The release records its own file list, so that files added to later releases do not make
@@ -392,6 +396,40 @@ func compute(ctx context.Context, p plan, dir string, crash func(string)) (*draf
 	ch.Files = append(ch.Files, SumsFile)
 	sort.Strings(ch.Files)
 	return d, nil
+}
+
+// versionChain is every release up to and including the one being composed, oldest first, as the
+// DCAT version chain names them: the published ones before it with their dates, and whether each
+// has its page.
+func versionChain(p plan, version string) ([]metadata.VersionRef, error) {
+	var out []metadata.VersionRef
+	for _, v := range p.versions[:p.prevIdx+1] {
+		in, err := readInfo(p.out, v)
+		if err != nil {
+			return nil, err
+		}
+		_, err = os.Stat(filepath.Join(in.Dir, PageFile))
+		out = append(out, metadata.VersionRef{Version: v, Date: mustDate(in.Date), Page: err == nil})
+	}
+	return append(out, metadata.VersionRef{Version: version, Date: p.date, Page: hasArtefact(PageFile)}), nil
+}
+
+// electionSpan is the span of the elections' dates (the dataset's dct:temporal).
+func electionSpan(snap *changes.Snapshot) metadata.Period {
+	var span metadata.Period
+	for _, row := range snap.Tables["elections"] {
+		d, ok := row[2].(model.Date)
+		if !ok {
+			continue
+		}
+		if span.Start == (model.Date{}) || d.String() < span.Start.String() {
+			span.Start = d
+		}
+		if d.String() > span.End.String() {
+			span.End = d
+		}
+	}
+	return span
 }
 
 func mustDate(s string) model.Date {
