@@ -33,7 +33,8 @@ type dpLicense struct {
 
 type dpContributor struct {
 	Title string `json:"title"`
-	Path  string `json:"path"`
+	Path  string `json:"path,omitempty"`
+	Email string `json:"email,omitempty"`
 	Role  string `json:"role"`
 }
 
@@ -78,10 +79,13 @@ func DataPackage(r *Release) ([]byte, error) {
 		Keywords:    sortedUnique(append(append([]string{}, d.Keywords.EN...), d.Keywords.NL...)),
 		Licenses:    []dpLicense{{Name: d.License.ID, Path: d.License.URI, Title: d.License.Title}},
 	}
-	// One entry per role, even where publisher and creator are the same organisation.
+	// One entry per role, even where publisher and creator are the same organisation. The contact
+	// point (dcat:contactPoint in dcat.jsonld) is the maintainer: the only contributor role that says
+	// whom to ask, and the only place for an email address in the descriptor.
 	dp.Contributors = []dpContributor{
 		{Title: d.Publisher.Name, Path: d.Publisher.URI, Role: "publisher"},
 		{Title: d.Creator.Name, Path: d.Creator.URI, Role: "author"},
+		{Title: d.Contact.Name, Path: d.Contact.URL, Email: d.Contact.Email, Role: "maintainer"},
 	}
 	for _, s := range sortedSources(r.Sources) {
 		dp.Sources = append(dp.Sources, dpSource{Title: s.Title, Path: s.Path, Hash: "sha256:" + s.SHA256,

@@ -150,6 +150,19 @@ func TestReleaseRejects(t *testing.T) {
 		{"source without title", func(r *Release) { r.Sources[0].Title = "" }, "needs an id and a title"},
 		{"duplicate source", func(r *Release) { r.Sources = append(r.Sources, r.Sources[0]) }, "listed twice"},
 		{"bad source hash", func(r *Release) { r.Sources[0].SHA256 = "" }, "is not 64 lower-case hex digits"},
+		{"history missing", func(r *Release) { r.Versions = nil }, "release 1.2.0 is not the first (the first was on 2025-10-30), but Versions does not list the releases before it"},
+		{"history empty", func(r *Release) { r.Versions = []VersionRef{} }, "but Versions does not list the releases before it"},
+		{"versions without this release", func(r *Release) { r.Versions = r.Versions[:2] }, "versions end with 1.1.0 of 2025-11-01, not with this release, 1.2.0 of 2025-11-03"},
+		{"versions with another date", func(r *Release) { r.Versions[2].Date.Day = 4 }, "not with this release"},
+		{"versions out of order", func(r *Release) { r.Versions[0], r.Versions[1] = r.Versions[1], r.Versions[0] }, "1.0.0 is listed after 1.1.0"},
+		{"version twice", func(r *Release) { r.Versions[1].Version = "1.0.0" }, "1.0.0 is listed after 1.0.0"},
+		{"version numbers compared as numbers", func(r *Release) { r.Versions[0].Version = "1.10.0" }, "1.1.0 is listed after 1.10.0"},
+		{"version dated before the one before", func(r *Release) { r.Versions[1].Date = model.Date{Year: 2025, Month: 10, Day: 1} }, "1.1.0 of 2025-10-01 is dated before the release before it"},
+		{"bad version", func(r *Release) { r.Versions[0].Version = "v1.0.0" }, `versions: "v1.0.0" is not SemVer`},
+		{"bad version date", func(r *Release) { r.Versions[0].Date = model.Date{} }, "versions: date of 1.0.0"},
+		{"issued not the first version", func(r *Release) { r.Issued = model.Date{Year: 2025, Month: 10, Day: 31} }, "first release date 2025-10-31 is not that of the first of Versions, 1.0.0 of 2025-10-30"},
+		{"temporal end before start", func(r *Release) { r.Temporal.End = model.Date{Year: 2016, Month: 1, Day: 1} }, "the temporal coverage starts on 2017-03-15, after its end 2016-01-01"},
+		{"temporal without end", func(r *Release) { r.Temporal.End = model.Date{} }, "end of the temporal coverage"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, render := range []func(*Release) ([]byte, error){DataPackage, DCAT} {
@@ -161,4 +174,50 @@ func TestReleaseRejects(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestCompareSemver(t *testing.T) {
+	// Each version ranks below the next (the SemVer 2.0.0 specification's own example, and more).
+	ordered := []string{"0.9.9", "1.0.0-alpha", "1.0.0-alpha.1", "1.0.0-alpha.beta", "1.0.0-beta", "1.0.0-beta.2",
+		"1.0.0-beta.11", "1.0.0-rc.1", "1.0.0", "1.0.1", "1.2.0", "1.10.0", "2.0.0", "10.0.0"}
+	for i := range ordered {
+		assert.Equal(t, 0, compareSemver(ordered[i], ordered[i]), ordered[i])
+		for j := i + 1; j < len(ordered); j++ {
+			assert.Equal(t, -1, compareSemver(ordered[i], ordered[j]), "%s < %s", ordered[i], ordered[j])
+			assert.Equal(t, 1, compareSemver(ordered[j], ordered[i]), "%s > %s", ordered[j], ordered[i])
+		}
+	}
+}
+
+// TestDataPackageContact: the contact point is the descriptor's maintainer, with the address where
+// raw/dataset.toml gives one (the profiles' contributor `email`), and the descriptor of the fixed
+// release, which has one, is valid under both profiles.
+func TestDataPackageContact(t *testing.T) {
+	r := fixedRelease(t)
+	b, err := DataPackage(r)
+	require.NoError(t, err)
+	var dp struct {
+		Contributors []map[string]string `json:"contributors"`
+	}
+	require.NoError(t, json.Unmarshal(b, &dp))
+	require.Len(t, dp.Contributors, 3)
+	assert.Equal(t, map[string]string{"title": "Helpdesk", "path": "https://data.example.org/contact",
+		"email": "data@example.org", "role": "maintainer"}, dp.Contributors[2])
+	broken := strings.Replace(string(b), `"email": "data@example.org"`, `"email": "data at example.org"`, 1)
+	for _, version := range []string{"1.0", "2.0"} {
+		sch := loadProfile(t, version)
+		assert.Empty(t, validateDescriptor(t, sch, b), "profile %s", version)
+		// The profiles check the address, so the pass above means something.
+		assert.Contains(t, validateDescriptor(t, sch, []byte(broken)), "/contributors/2/email:", "profile %s", version)
+	}
+
+	r.Dataset.Contact.Email, r.Dataset.Contact.URL = "", "https://data.example.org/contact"
+	b, err = DataPackage(r)
+	require.NoError(t, err)
+	var without struct {
+		Contributors []map[string]string `json:"contributors"`
+	}
+	require.NoError(t, json.Unmarshal(b, &without))
+	require.Len(t, without.Contributors, 3)
+	assert.NotContains(t, without.Contributors[2], "email", "no address, no email key")
 }

@@ -30,8 +30,14 @@ func fixedRelease(t *testing.T) *Release {
 		Date:    model.Date{Year: 2025, Month: 11, Day: 3},
 		Issued:  model.Date{Year: 2025, Month: 10, Day: 30},
 		Notes:   "Adds the TK2025 texts.",
-		Dataset: ds,
-		Schemas: set,
+		Versions: []VersionRef{
+			{Version: "1.0.0", Date: model.Date{Year: 2025, Month: 10, Day: 30}},
+			{Version: "1.1.0", Date: model.Date{Year: 2025, Month: 11, Day: 1}},
+			{Version: "1.2.0", Date: model.Date{Year: 2025, Month: 11, Day: 3}, Page: true},
+		},
+		Temporal: Period{Start: model.Date{Year: 2017, Month: 3, Day: 15}, End: model.Date{Year: 2025, Month: 10, Day: 29}},
+		Dataset:  ds,
+		Schemas:  set,
 		Files: []File{
 			{Path: "json/elections.json", Table: "elections", Format: FormatJSON, SHA256: h("c"), Bytes: 300, Rows: 2},
 			{Path: "parquet/parties.parquet", Table: "parties", Format: FormatParquet, SHA256: h("1"), Bytes: 4096, Rows: 18},

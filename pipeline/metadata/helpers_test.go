@@ -63,5 +63,21 @@ func buildRelease(t *testing.T) *Release {
 			Publisher: str(col(row, "publisher")), Bytes: col(row, "raw_bytes").(int64)})
 	}
 	require.NotEmpty(t, r.Sources)
+
+	// The temporal coverage is the span of the elections' dates, as the release stage gives it.
+	elections := set["elections"]
+	erows, err := publish.ReadCSV(filepath.Join(out, "csv", "elections.csv"), elections)
+	require.NoError(t, err)
+	for i, row := range erows {
+		d, ok := row[elections.FieldIndex("date")].(model.Date)
+		require.True(t, ok, "elections.date is read as a model.Date, got %T", row[elections.FieldIndex("date")])
+		if i == 0 || d.String() < r.Temporal.Start.String() {
+			r.Temporal.Start = d
+		}
+		if i == 0 || d.String() > r.Temporal.End.String() {
+			r.Temporal.End = d
+		}
+	}
+	require.NotEmpty(t, erows)
 	return r
 }

@@ -1,6 +1,7 @@
 package metadata
 
 import (
+	"cmp"
 	"fmt"
 	"regexp"
 	"sort"
@@ -61,16 +62,54 @@ type Source struct {
 	Bytes     int64  // raw_bytes
 }
 
+// VersionRef is one release of the dataset, as the version chain of dcat.jsonld names it.
+type VersionRef struct {
+	Version string     // SemVer without "v"
+	Date    model.Date // its release date
+	// Page says that the release has its page, index.html: its dcat:landingPage. Releases made
+	// before the pages existed (v1.0.0 and v1.1.0) have none, and their version gets no landing page.
+	Page bool
+}
+
+// Period is a span of dates, both included.
+type Period struct{ Start, End model.Date }
+
 // Release is everything the descriptions of one release are made from.
 type Release struct {
 	Version string     // SemVer without "v": 1.2.0
 	Date    model.Date // release date: dct:modified, datapackage `created`
-	Issued  model.Date // date of the first release (dct:issued); zero means Date
+	Issued  model.Date // date of the first release (dct:issued); zero means that of Versions[0], or Date
 	Notes   string     // version notes (adms:versionNotes); may be empty
 	Dataset *registry.Dataset
 	Schemas schemas.Set
 	Files   []File
 	Sources []Source
+
+	// Versions are all releases up to and including this one, oldest first; the last is this release
+	// (same version and date). They make the DCAT version chain: one dcat:Dataset per release that
+	// dcat:isVersionOf the stable dataset, with its dcat:previousVersion. Empty means this is the first
+	// and only release, without a page; that is refused when Issued says an earlier release exists.
+	// The last entry's Page also decides the landing page of the dataset and the catalogue: the output
+	// root's index.html when this release has its page, else the homepage of raw/dataset.toml.
+	Versions []VersionRef
+	// Temporal is the span of the elections' dates (dct:temporal); zero means none is given.
+	Temporal Period
+}
+
+// versions returns r.Versions, or this release alone when it is empty.
+func (r *Release) versions() []VersionRef {
+	if len(r.Versions) == 0 {
+		return []VersionRef{{Version: r.Version, Date: r.Date}}
+	}
+	return r.Versions
+}
+
+// issued is the date of the first release.
+func (r *Release) issued() model.Date {
+	if r.Issued != (model.Date{}) {
+		return r.Issued
+	}
+	return r.versions()[0].Date
 }
 
 // ResourceName is the datapackage.json resource name of a table file: the table itself for CSV (so the
@@ -104,6 +143,20 @@ func (r *Release) check() error {
 		}
 		if r.Issued.String() > r.Date.String() {
 			return fmt.Errorf("metadata: first release date %s is after the release date %s", r.Issued, r.Date)
+		}
+	}
+	if err := r.checkVersions(); err != nil {
+		return err
+	}
+	if t := r.Temporal; t != (Period{}) {
+		if err := checkDate(t.Start); err != nil {
+			return fmt.Errorf("metadata: start of the temporal coverage: %w", err)
+		}
+		if err := checkDate(t.End); err != nil {
+			return fmt.Errorf("metadata: end of the temporal coverage: %w", err)
+		}
+		if t.Start.String() > t.End.String() {
+			return fmt.Errorf("metadata: the temporal coverage starts on %s, after its end %s", t.Start, t.End)
 		}
 	}
 	if len(r.Files) == 0 {
@@ -150,6 +203,103 @@ func (r *Release) check() error {
 		}
 	}
 	return nil
+}
+
+// checkVersions checks the version chain: valid versions and dates, each release after the one before
+// it in both, and this release last.
+func (r *Release) checkVersions() error {
+	if len(r.Versions) == 0 {
+		if r.Issued != (model.Date{}) && r.Issued != r.Date {
+			return fmt.Errorf("metadata: release %s is not the first (the first was on %s), but Versions does not list the releases before it", r.Version, r.Issued)
+		}
+		return nil
+	}
+	for i, v := range r.Versions {
+		if !semverRE.MatchString(v.Version) {
+			return fmt.Errorf("metadata: versions: %q is not SemVer X.Y.Z (without a leading v)", v.Version)
+		}
+		if err := checkDate(v.Date); err != nil {
+			return fmt.Errorf("metadata: versions: date of %s: %w", v.Version, err)
+		}
+		if i == 0 {
+			continue
+		}
+		prev := r.Versions[i-1]
+		if compareSemver(prev.Version, v.Version) >= 0 {
+			return fmt.Errorf("metadata: versions: %s is listed after %s; list every release once, oldest first", v.Version, prev.Version)
+		}
+		if prev.Date.String() > v.Date.String() {
+			return fmt.Errorf("metadata: versions: %s of %s is dated before the release before it, %s of %s", v.Version, v.Date, prev.Version, prev.Date)
+		}
+	}
+	last := r.Versions[len(r.Versions)-1]
+	if last.Version != r.Version || last.Date != r.Date {
+		return fmt.Errorf("metadata: versions end with %s of %s, not with this release, %s of %s", last.Version, last.Date, r.Version, r.Date)
+	}
+	if r.Issued != (model.Date{}) && r.Issued != r.Versions[0].Date {
+		return fmt.Errorf("metadata: first release date %s is not that of the first of Versions, %s of %s", r.Issued, r.Versions[0].Version, r.Versions[0].Date)
+	}
+	return nil
+}
+
+// compareSemver orders two versions that match semverRE by SemVer 2.0.0 precedence: -1, 0 or 1.
+func compareSemver(a, b string) int {
+	split := func(v string) (core []string, pre string) {
+		if i := strings.IndexByte(v, '-'); i >= 0 {
+			v, pre = v[:i], v[i+1:]
+		}
+		return strings.Split(v, "."), pre
+	}
+	num := func(x, y string) int { // both digit strings without leading zeros
+		if len(x) != len(y) {
+			return cmp.Compare(len(x), len(y))
+		}
+		return strings.Compare(x, y)
+	}
+	ca, pa := split(a)
+	cb, pb := split(b)
+	for i := range ca {
+		if c := num(ca[i], cb[i]); c != 0 {
+			return c
+		}
+	}
+	switch {
+	case pa == pb:
+		return 0
+	case pa == "":
+		return 1 // a release ranks above its pre-releases
+	case pb == "":
+		return -1
+	}
+	ia, ib := strings.Split(pa, "."), strings.Split(pb, ".")
+	for i := 0; i < len(ia) && i < len(ib); i++ {
+		x, y := ia[i], ib[i]
+		xn, yn := isDigits(x), isDigits(y)
+		var c int
+		switch {
+		case xn && yn:
+			c = num(strings.TrimLeft(x, "0"), strings.TrimLeft(y, "0"))
+		case xn:
+			c = -1 // numeric identifiers rank below alphanumeric ones
+		case yn:
+			c = 1
+		default:
+			c = strings.Compare(x, y)
+		}
+		if c != 0 {
+			return c
+		}
+	}
+	return cmp.Compare(len(ia), len(ib))
+}
+
+func isDigits(s string) bool {
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 func checkDate(d model.Date) error {

@@ -132,7 +132,8 @@ func TestDCATConformsToSHACL(t *testing.T) {
 		b, err := DCAT(r)
 		require.NoError(t, err)
 		datasets, distributions := countTyped(t, b, "dcat:Dataset"), countTyped(t, b, "dcat:Distribution")
-		require.Equal(t, 1, datasets, "dcat:Dataset nodes in dcat.jsonld")
+		require.Equal(t, 1+len(r.versions()), datasets, "dcat:Dataset nodes in dcat.jsonld: the stable one and one per release")
+		require.Equal(t, 1, countTyped(t, b, "dcat:Catalog"), "dcat:Catalog nodes in dcat.jsonld")
 		require.Positive(t, distributions, "dcat:Distribution nodes in dcat.jsonld")
 		for _, profile := range profiles {
 			t.Run(name+"/"+profile, func(t *testing.T) {
@@ -235,7 +236,7 @@ func TestSHACLFailsWhenNothingMatches(t *testing.T) {
 		{"no @context", noContext, 0, 0,
 			[]string{"nothing was checked", "no node is typed http://www.w3.org/ns/dcat#Dataset", "no @context"}},
 		{"distributions not dcat:Distribution",
-			replace(`"@type": "dcat:Distribution"`, `"@type": "dct:Distribution"`), 1, 0,
+			replace(`"@type": "dcat:Distribution"`, `"@type": "dct:Distribution"`), countTyped(t, b, "dcat:Dataset"), 0,
 			[]string{"the check is incomplete", "no node is typed http://www.w3.org/ns/dcat#Distribution",
 				"http://purl.org/dc/terms/Distribution"}},
 	} {
@@ -250,5 +251,56 @@ func TestSHACLFailsWhenNothingMatches(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestSHACLChecksCatalogAndVersions proves the shapes see the catalogue and the version chain: a
+// catalogue without a title or contact point, a release's dataset that is no dcat:Dataset (so
+// dcat:hasVersion points at something else) and a release's dataset without a publisher must fail.
+func TestSHACLChecksCatalogAndVersions(t *testing.T) {
+	node := needTool(t)
+	b, err := DCAT(fixedRelease(t))
+	require.NoError(t, err)
+	var doc struct {
+		Context any              `json:"@context"`
+		Graph   []map[string]any `json:"@graph"`
+	}
+	require.NoError(t, json.Unmarshal(b, &doc))
+	ds := fixedRelease(t).Dataset
+	first, last := VersionURI(ds, "1.0.0"), VersionURI(ds, "1.2.0")
+	var edits int
+	for _, n := range doc.Graph {
+		switch n["@id"] {
+		case CatalogURI(ds):
+			delete(n, "dct:title")
+			delete(n, "dcat:contactPoint")
+			edits++
+		case first:
+			n["@type"] = "dcat:Resource"
+			edits++
+		case last:
+			delete(n, "dct:publisher")
+			edits++
+		}
+	}
+	require.Equal(t, 3, edits, "the catalogue and the first and last release's datasets are in the graph")
+	broken, err := publish.EncodeJSON(map[string]any{"@context": doc.Context, "@graph": doc.Graph})
+	require.NoError(t, err)
+
+	for _, tc := range []struct {
+		profile string
+		want    [][2]string // focus node, path
+	}{
+		{"dcat-ap-3", [][2]string{{CatalogURI(ds), "dct:title"}, {ds.URI(), "dcat:hasVersion"}}},
+		{"dcat-ap-nl-3", [][2]string{{CatalogURI(ds), "dct:title"}, {CatalogURI(ds), "dcat:contactPoint"},
+			{ds.URI(), "dcat:hasVersion"}, {last, "dct:publisher"}}},
+	} {
+		t.Run(tc.profile, func(t *testing.T) {
+			res := validateSHACL(t, node, broken, tc.profile)
+			assert.Equal(t, 1, res.code, "exit status with violations")
+			for _, w := range tc.want {
+				assert.Contains(t, res.out, "focus node:   <"+w[0]+">\n  path:         "+w[1], "expected a violation on %s of %s:\n%s", w[1], w[0], res.out)
+			}
+		})
 	}
 }

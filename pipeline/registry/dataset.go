@@ -35,9 +35,19 @@ type Agent struct {
 
 // Contact is the dataset's contact point: a name plus a URL and/or an email address.
 type Contact struct {
-	Name  string `toml:"name"`
-	URL   string `toml:"url"`
+	Name string `toml:"name"`
+	URL  string `toml:"url"`
+	// Email is the bare address (data@example.org), its domain in lower case: LoadDataset accepts the
+	// bare address or the mailto: form and stores it like this. Empty when there is none.
 	Email string `toml:"email"`
+}
+
+// Mailto is the contact's email address as a mailto: URI (vcard:hasEmail), or "" when it has none.
+func (c Contact) Mailto() string {
+	if c.Email == "" {
+		return ""
+	}
+	return "mailto:" + c.Email
 }
 
 // License is the licence of every published file.
@@ -89,6 +99,21 @@ func (d *Dataset) URI() string {
 // ReleaseURL is where a file of a release is served: <base_url>v<version>/<rel>.
 func (d *Dataset) ReleaseURL(version, rel string) string {
 	return d.BaseURL + "v" + version + "/" + rel
+}
+
+// OutputURL is where a file of the output root is served: rel resolved against the folder above
+// base_url (base_url is where output/releases/ is served, so "index.html" gives output/index.html). It
+// is "" when base_url is a host's root, which has no folder above it.
+func (d *Dataset) OutputURL(rel string) string {
+	base, err := url.Parse(d.BaseURL)
+	if err != nil || strings.Trim(base.Path, "/") == "" {
+		return ""
+	}
+	ref, err := url.Parse("../" + rel)
+	if err != nil {
+		return ""
+	}
+	return base.ResolveReference(ref).String()
 }
 
 var datasetKeys = []string{"name", "base_url", "uri", "homepage", "title", "description", "publisher",
@@ -205,11 +230,39 @@ func (d *Dataset) check(text string) error {
 		return at("contact", "contact needs url or email", "add url = \"https://…\" or email = \"name@example.org\"")
 	}
 	if d.Contact.Email != "" {
-		if a, err := mail.ParseAddress(d.Contact.Email); err != nil || a.Address != d.Contact.Email {
-			return atValue("contact.email", d.Contact.Email, fmt.Sprintf("contact.email %q is not an email address", d.Contact.Email), "write a bare address such as data@example.org")
+		addr, err := normalizeEmail(d.Contact.Email)
+		if err != nil {
+			return atValue("contact.email", d.Contact.Email, fmt.Sprintf("contact.email %q is not an email address: %v", d.Contact.Email, err),
+				"write one address, bare (data@example.org) or as a mailto: URI (mailto:data@example.org)")
 		}
+		d.Contact.Email = addr
 	}
 	return nil
+}
+
+// emailRE is the address form the contact point takes: a local part of letters, digits and the
+// characters that need no escaping in a mailto: URI, and a domain name with at least two labels.
+var emailRE = regexp.MustCompile(`^[A-Za-z0-9!$&'*+=_~-]+(\.[A-Za-z0-9!$&'*+=_~-]+)*@([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?$`)
+
+// normalizeEmail turns the bare address or the mailto: form (the scheme in any case) into the bare
+// address with its domain in lower case. It refuses display names, several addresses, mailto: headers
+// (?subject=…), percent-escapes and characters a mailto: URI would have to escape.
+func normalizeEmail(s string) (string, error) {
+	addr := s
+	if len(s) >= len("mailto:") && strings.EqualFold(s[:len("mailto:")], "mailto:") {
+		addr = s[len("mailto:"):]
+		if strings.ContainsAny(addr, "?%") {
+			return "", fmt.Errorf("a mailto: URI here holds one address, without headers or escapes")
+		}
+	}
+	if a, err := mail.ParseAddress(addr); err != nil || a.Address != addr || a.Name != "" {
+		return "", fmt.Errorf("not one bare address")
+	}
+	if !emailRE.MatchString(addr) {
+		return "", fmt.Errorf("use letters, digits and . ! $ & ' * + = _ ~ - before the @ and a domain name such as example.org after it")
+	}
+	at := strings.LastIndex(addr, "@")
+	return addr[:at] + "@" + strings.ToLower(addr[at+1:]), nil
 }
 
 // checkHTTPURI accepts absolute http and https URIs with a host.

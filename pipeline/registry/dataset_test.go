@@ -2,6 +2,7 @@ package registry
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -120,4 +121,93 @@ func TestLoadDatasetMissingFile(t *testing.T) {
 	require.Error(t, err)
 	assert.True(t, errors.Is(err, model.ErrConfig))
 	assert.Contains(t, err.Error(), "dataset.toml: cannot read")
+}
+
+// TestLoadDatasetEmail: the contact address may be bare or a mailto: URI and is stored bare, its
+// domain in lower case; anything but one plain address is an error at the line that gives it.
+func TestLoadDatasetEmail(t *testing.T) {
+	with := func(email string) string {
+		return strings.Replace(goodDataset, `email = "data@example.org"`, `email = "`+email+`"`, 1)
+	}
+	for _, tc := range []struct{ in, want string }{
+		{"data@example.org", "data@example.org"},
+		{"mailto:data@example.org", "data@example.org"},
+		{"MailTo:Data.Desk@Example.ORG", "Data.Desk@example.org"},
+		{"o'brien+open-data@sub.example.nl", "o'brien+open-data@sub.example.nl"},
+	} {
+		t.Run("accept "+tc.in, func(t *testing.T) {
+			d, err := LoadDataset(writeDataset(t, with(tc.in)))
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, d.Contact.Email)
+			assert.Equal(t, "mailto:"+tc.want, d.Contact.Mailto())
+		})
+	}
+	for _, in := range []string{
+		"data at example",
+		"Helpdesk <data@example.org>",
+		"data@example.org, info@example.org",
+		"mailto:data@example.org?subject=standpunten",
+		"mailto:data%40x@example.org",
+		"mailto:",
+		"mailto:mailto:data@example.org",
+		"data@localhost",
+		"data@example..org",
+		"data@-example.org",
+		"data#1@example.org",
+		"da ta@example.org",
+		" data@example.org",
+		"data@example.org ",
+		"http://example.org/contact",
+	} {
+		t.Run("reject "+in, func(t *testing.T) {
+			_, err := LoadDataset(writeDataset(t, with(in)))
+			require.Error(t, err)
+			assert.True(t, errors.Is(err, model.ErrConfig), "not classified as config error: %v", err)
+			assert.Contains(t, err.Error(), fmt.Sprintf("dataset.toml:25:1: contact.email %q is not an email address", in))
+		})
+	}
+}
+
+func TestContactWithoutEmail(t *testing.T) {
+	body := strings.Replace(goodDataset, "email = \"data@example.org\"\n", "url = \"https://example.org/contact\"\n", 1)
+	d, err := LoadDataset(writeDataset(t, body))
+	require.NoError(t, err)
+	assert.Empty(t, d.Contact.Email)
+	assert.Empty(t, d.Contact.Mailto(), "no address, no mailto: URI")
+}
+
+func TestOutputURL(t *testing.T) {
+	for _, tc := range []struct{ base, want string }{
+		{"https://raw.githubusercontent.com/standpunten/standpunten/main/output/releases/", "https://raw.githubusercontent.com/standpunten/standpunten/main/output/index.html"},
+		{"https://example.org/releases/", "https://example.org/index.html"},
+		{"https://example.org/data/standpunten/releases/", "https://example.org/data/standpunten/index.html"},
+		{"https://example.org/", ""}, // releases at the host's root: no folder above them
+	} {
+		d := &Dataset{BaseURL: tc.base}
+		assert.Equal(t, tc.want, d.OutputURL("index.html"), tc.base)
+	}
+}
+
+// FuzzNormalizeEmail: no input panics; an accepted address comes out bare, once normalised stays as
+// it is (also from its mailto: form), and is safe to put after "mailto:" in an IRI.
+func FuzzNormalizeEmail(f *testing.F) {
+	for _, s := range []string{"data@example.org", "mailto:data@example.org", "MAILTO:A.B@Example.ORG",
+		"Name <a@b.org>", "a@b", "mailto:a@b.org?x=1", "\"a b\"@example.org", "a@[127.0.0.1]", "ä@example.org"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		out, err := normalizeEmail(s)
+		if err != nil {
+			return
+		}
+		require.Equal(t, 1, strings.Count(out, "@"), "%q -> %q", s, out)
+		require.False(t, strings.HasPrefix(strings.ToLower(out), "mailto:"), "%q -> %q", s, out)
+		require.False(t, strings.ContainsAny(out, " <>\"{}|\\^`?#%,;:[]"), "%q -> %q", s, out)
+		again, err := normalizeEmail(out)
+		require.NoError(t, err, "%q -> %q", s, out)
+		require.Equal(t, out, again)
+		viaURI, err := normalizeEmail("mailto:" + out)
+		require.NoError(t, err)
+		require.Equal(t, out, viaURI)
+	})
 }
