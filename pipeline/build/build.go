@@ -205,6 +205,12 @@ func write(ctx context.Context, opts Options, dir string, set schemas.Set, reg *
 		}
 		t.open[name] = tw
 	}
+	// A build that fails half way closes its files too (Close is a no-op for a closed table).
+	defer func() {
+		for _, tw := range t.open {
+			_ = tw.Close()
+		}
+	}()
 	for _, p := range reg.Parties {
 		if err := t.add("parties", p); err != nil {
 			return nil, err

@@ -18,6 +18,7 @@ import (
 
 	"github.com/standpunten/standpunten/pipeline/model"
 	"github.com/standpunten/standpunten/pipeline/publish"
+	"github.com/standpunten/standpunten/pipeline/sign"
 	"github.com/standpunten/standpunten/pipeline/validate"
 	"github.com/standpunten/standpunten/schemas"
 )
@@ -40,6 +41,23 @@ func Folder(ctx context.Context, dir string, set schemas.Set) (validate.Report, 
 // must be the passage's. A text that is missing under root, or whose SHA-256 is no longer the
 // document's raw_sha256, is skipped (an older release of a text that changed since).
 func FolderWithSources(ctx context.Context, dir string, set schemas.Set, root string) (validate.Report, error) {
+	return FolderWith(ctx, dir, set, Options{Sources: root})
+}
+
+// Options say what FolderWith checks beyond the files themselves.
+type Options struct {
+	// Sources is the folder that holds raw/ for the provenance check; "" skips it.
+	Sources string
+	// AllowedSigners is an allowed_signers file (the ssh-keygen format): when set, the folder must
+	// hold SHA256SUMS.sig, an SSH signature of SHA256SUMS by one of its keys. An unusable file is an
+	// error (model.ErrConfig); a missing, malformed, foreign or non-matching signature a finding.
+	AllowedSigners string
+}
+
+// FolderWith is Folder with the checks o asks for. The report's Signer names the principal whose
+// key signed the release, when o.AllowedSigners is set and the signature holds.
+func FolderWith(ctx context.Context, dir string, set schemas.Set, o Options) (validate.Report, error) {
+	root := o.Sources
 	if real, err := filepath.EvalSymlinks(dir); err == nil {
 		dir = real // output/latest is a link to the release
 	}
@@ -68,7 +86,39 @@ func FolderWithSources(ctx context.Context, dir string, set schemas.Set, root st
 	if err := f.dataPackage(); err != nil {
 		return validate.Report{}, err
 	}
-	return chk.Report(), nil
+	signer := ""
+	if o.AllowedSigners != "" {
+		if signer, err = f.signature(o.AllowedSigners); err != nil {
+			return validate.Report{}, err
+		}
+	}
+	r := chk.Report()
+	r.Signer = signer
+	return r, nil
+}
+
+// signature checks SHA256SUMS.sig against the allowed signers and returns who signed.
+func (f *folder) signature(allowed string) (string, error) {
+	sums, err := os.ReadFile(filepath.Join(f.dir, SumsFile))
+	if err != nil {
+		f.fail("file.signature", "", SumsFile, "the release has no SHA256SUMS to check the signature of")
+		return "", nil
+	}
+	sig, err := os.ReadFile(filepath.Join(f.dir, publish.SignatureFile))
+	if err != nil {
+		f.fail("file.signature", "", publish.SignatureFile, "the release is not signed: "+publish.SignatureFile+" is missing (publish with release --sign-key KEY)")
+		return "", nil
+	}
+	who, err := sign.Verify(allowed, sig, sums)
+	switch {
+	case err == nil:
+		f.chk.Check(true, validate.Finding{})
+		return who, nil
+	case errors.Is(err, sign.ErrAllowedSigners), errors.Is(err, fs.ErrNotExist), errors.Is(err, fs.ErrPermission):
+		return "", model.Classified(model.ErrConfig, err)
+	}
+	f.fail("file.signature", "", publish.SignatureFile, err.Error()+": the release was changed after it was signed, or signed by a key the allowed signers do not list")
+	return "", nil
 }
 
 type folder struct {

@@ -10,7 +10,9 @@ import (
 	"strings"
 
 	"github.com/standpunten/standpunten/pipeline/changes"
+	"github.com/standpunten/standpunten/pipeline/model"
 	"github.com/standpunten/standpunten/pipeline/publish"
+	"github.com/standpunten/standpunten/pipeline/sign"
 )
 
 // stagingName is the name Stage gives the staging folders of releases in OUT/releases.
@@ -20,6 +22,12 @@ const stagingName = "next"
 // when something changed. It holds the output folder's lock throughout.
 func Publish(ctx context.Context, o Options) (*Result, error) {
 	log := o.log()
+	if o.SignKey != "" {
+		// An unusable key fails now, not after the build.
+		if _, err := sign.Sign(o.SignKey, []byte("standpunten: key check\n")); err != nil {
+			return nil, model.Classified(model.ErrConfig, fmt.Errorf("--sign-key: %w", err))
+		}
+	}
 	unlock, err := lockLogged(ctx, o.OutDir, o.Wait, log)
 	if err != nil {
 		return nil, err
@@ -76,6 +84,11 @@ func Publish(ctx context.Context, o Options) (*Result, error) {
 		log.Info("dry run", "version", res.Version, "previous", res.Previous, "release_level", res.Level.String())
 		return res, nil
 	}
+	if o.SignKey != "" {
+		if err := signSums(stage.Dir(), o.SignKey); err != nil {
+			return nil, err
+		}
+	}
 	o.crash(FailBeforeCommit)
 	dest := Dir(o.OutDir, ch.Version)
 	if err := stage.CommitNew(dest); err != nil {
@@ -88,6 +101,22 @@ func Publish(ctx context.Context, o Options) (*Result, error) {
 		return nil, err
 	}
 	return res, nil
+}
+
+// signSums writes SHA256SUMS.sig, an SSH signature of the folder's SHA256SUMS.
+func signSums(dir, key string) error {
+	sums, err := os.ReadFile(filepath.Join(dir, SumsFile))
+	if err != nil {
+		return fmt.Errorf("release: %w", err)
+	}
+	sig, err := sign.Sign(key, sums)
+	if err != nil {
+		return model.Classified(model.ErrConfig, fmt.Errorf("--sign-key: %w", err))
+	}
+	if err := os.WriteFile(filepath.Join(dir, publish.SignatureFile), sig, 0o644); err != nil {
+		return fmt.Errorf("release: %w", err)
+	}
+	return nil
 }
 
 // removeStale removes the staging folders and temporary files that killed runs left in the

@@ -60,6 +60,9 @@ type Options struct {
 	Crash    func(point string) // called at each failpoint; nil in production
 	// AllowRemovals publishes a release that the removal guard would refuse (see RemovalShare).
 	AllowRemovals bool
+	// SignKey, when set, is the private key file (or the .pub of a key in ssh-agent) that signs
+	// SHA256SUMS into SHA256SUMS.sig (see package sign). The key is tried before anything is built.
+	SignKey string
 	// RemovalShare is the largest share of a still-registered document's passages that a release
 	// may remove without AllowRemovals; 0 means DefaultRemovalShare.
 	RemovalShare float64

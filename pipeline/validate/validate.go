@@ -43,6 +43,8 @@ type Report struct {
 	ChecksRun int64              `json:"checks_run"`
 	Failed    map[Severity]int64 `json:"failed"`
 	Findings  []Finding          `json:"findings"`
+	// Signer is the principal whose key signed a release (validate --allowed-signers); empty otherwise.
+	Signer string `json:"signer,omitempty"`
 }
 
 // Checker checks rows as they stream past, in any order: foreign keys are resolved when the
