@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io/fs"
@@ -115,6 +116,8 @@ func runBadCase(t *testing.T, dir string) {
 		names = append(names, e.Name())
 	}
 	assert.Equal(t, []string{"build"}, names, "nothing (no staging folder) may be left next to the output folder")
+	checkJSONLog(t, args, raw, out, root, wantExit, got)
+	assert.Equal(t, before, snapshot(t, out), "the old output folder must be left as it was")
 
 	gaps := messageGaps(t, dir, got)
 	switch {
@@ -126,6 +129,32 @@ func runBadCase(t *testing.T, dir string) {
 	for _, g := range gaps {
 		t.Errorf("%s\nstderr:\n%s", g, got)
 	}
+}
+
+// checkJSONLog runs the case again with --log-format json and --json: every stderr line is one
+// JSON object without duplicate keys, from the start line to the end line with the exit code,
+// the error line holds the message the text log printed, and stdout is the failed summary.
+func checkJSONLog(t *testing.T, args []string, raw, out, root string, wantExit int, text string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), append(append([]string{}, args...), "--log-format", "json", "--json"), strings.NewReader(""), &stdout, &stderr)
+	assert.Equal(t, wantExit, code, "exit code with --log-format json")
+	lines := jsonLines(t, stderr.String())
+	require.GreaterOrEqual(t, len(lines), 3, "start, error and end lines: %s", stderr.String())
+	assert.Equal(t, "start", lines[0]["msg"])
+	end := lines[len(lines)-1]
+	assert.Equal(t, "end", end["msg"])
+	assert.Equal(t, "failed", end["status"])
+	assert.Equal(t, json.Number(strconv.Itoa(wantExit)), end["exit_code"])
+	errLine := errorLine(lines)
+	require.NotNil(t, errLine, "an error line: %s", stderr.String())
+	msg := normalizeStderr(strings.ReplaceAll(errLine["msg"].(string), "\n", "\n  "), raw, out, root)
+	textLines := strings.Split(strings.TrimRight(text, "\n"), "\n")
+	assert.Equal(t, strings.Join(textLines[1:len(textLines)-1], "\n"), "standpunten: "+msg, "the JSON error line says what the text one does")
+	sum := jsonLines(t, stdout.String())
+	require.Len(t, sum, 1)
+	assert.Equal(t, "failed", sum[0]["status"])
+	assert.Equal(t, json.Number(strconv.Itoa(wantExit)), sum[0]["exit_code"])
 }
 
 // messageGaps applies the case's checks file to the normalized stderr and returns what is missing.
@@ -194,14 +223,25 @@ func setupCase(t *testing.T, dir, root, raw string) bool {
 	return true
 }
 
-var logTime = regexp.MustCompile(`time=\S+`)
+// What differs from run to run in a log line: the time, the duration, the process id and the
+// version the binary was built from.
+var (
+	logTime     = regexp.MustCompile(`time=\S+`)
+	logDuration = regexp.MustCompile(`duration_ms=[0-9]+`)
+	logPID      = regexp.MustCompile(`pid=[0-9]+`)
+	logVersion  = regexp.MustCompile(`version=\S+( revision=\S+)?( modified=true)?`)
+)
 
-// normalizeStderr writes the temporary folders as RAW, OUT and TMP and log times as T.
+// normalizeStderr writes the temporary folders as RAW, OUT and TMP, log times as T, durations
+// as D, process ids as P and the version as V.
 func normalizeStderr(s, raw, out, root string) string {
 	s = strings.ReplaceAll(s, raw, "RAW")
 	s = strings.ReplaceAll(s, out, "OUT")
 	s = strings.ReplaceAll(s, root, "TMP")
-	return logTime.ReplaceAllString(s, "time=T")
+	s = logTime.ReplaceAllString(s, "time=T")
+	s = logDuration.ReplaceAllString(s, "duration_ms=D")
+	s = logPID.ReplaceAllString(s, "pid=P")
+	return logVersion.ReplaceAllString(s, "version=V")
 }
 
 // snapshot maps every entry under dir to its contents ("dir" for folders) and mode.

@@ -2,33 +2,35 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
-	"regexp"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/urfave/cli/v3"
 
-	"github.com/standpunten/standpunten/pipeline/build"
 	"github.com/standpunten/standpunten/pipeline/changes"
 	"github.com/standpunten/standpunten/pipeline/model"
+	"github.com/standpunten/standpunten/pipeline/registry"
 	"github.com/standpunten/standpunten/pipeline/release"
-	"github.com/standpunten/standpunten/pipeline/validate"
 )
 
-// failpointEnv names the environment variable that makes a release run kill itself at a
-// failpoint (release.FailAfterTables, …): for crash tests only.
+// failpointEnv names the environment variable that makes a release run stop itself at a
+// failpoint (release.FailAfterTables, …): for crash tests only. "POINT" kills the run with
+// SIGKILL there; "POINT:TERM" and "POINT:INT" send it SIGTERM or SIGINT and let it go on until
+// it notices.
 const failpointEnv = "STANDPUNTEN_FAILPOINT"
 
 // releaseOptions are the options of the release command.
 type releaseOptions struct {
 	Raw, Out  string
 	Date      string
+	DateGiven bool // --date was passed (else Date is today, UTC)
 	Notes     string
 	NotesFile string
 	Bump      string
@@ -36,14 +38,15 @@ type releaseOptions struct {
 	JSON      bool
 	Wait      time.Duration
 	MaxBytes  int64
-	LogFormat string
 	Failpoint string
+	// AllowFutureDate lets --date be later than tomorrow (UTC).
+	AllowFutureDate bool
 	// AllowRemovals and RemovalShare set the removal guard (release.Options).
 	AllowRemovals bool
 	RemovalShare  float64
 }
 
-func (o releaseOptions) check() error {
+func (o releaseOptions) check(now time.Time) error {
 	switch {
 	case o.Raw == "" || o.Out == "":
 		return usageError{errors.New("--raw and --out must not be empty")}
@@ -53,18 +56,45 @@ func (o releaseOptions) check() error {
 		return usageError{errors.New("--wait must not be negative")}
 	case o.RemovalShare <= 0 || o.RemovalShare > 1:
 		return usageError{fmt.Errorf("--max-removal-share %v: give a share above 0 and at most 1, e.g. 0.1", o.RemovalShare)}
-	case o.LogFormat != "text" && o.LogFormat != "json":
-		return usageError{fmt.Errorf("--log-format %q: use text or json", o.LogFormat)}
 	}
 	if _, err := model.ParseDate(o.Date); err != nil {
 		return usageError{fmt.Errorf("--date %q: use YYYY-MM-DD", o.Date)}
+	}
+	// Release dates never go back, so a date far ahead would block every release until then.
+	tomorrow := now.UTC().AddDate(0, 0, 1).Format("2006-01-02")
+	if o.Date > tomorrow && !o.AllowFutureDate {
+		return usageError{fmt.Errorf("--date %s is later than tomorrow (%s, UTC): release dates never go back, so every later release "+
+			"would have to wait for that date (give today's date, or pass --allow-future-date if you mean it)", o.Date, tomorrow)}
 	}
 	if o.Bump != "" {
 		if _, err := changes.ParseLevel(o.Bump); err != nil || o.Bump == "none" {
 			return usageError{fmt.Errorf("--bump %q: use major, minor or patch", o.Bump)}
 		}
 	}
+	if o.Failpoint != "" {
+		if _, sig, _ := strings.Cut(o.Failpoint, ":"); sig != "" && sig != "TERM" && sig != "INT" {
+			return usageError{fmt.Errorf("%s=%q: use POINT, POINT:TERM or POINT:INT", failpointEnv, o.Failpoint)}
+		}
+	}
 	return nil
+}
+
+func (o releaseOptions) logAttrs() []slog.Attr {
+	as := []slog.Attr{slog.String("raw", o.Raw), slog.String("out", o.Out), slog.String("date", o.Date), slog.Bool("date_given", o.DateGiven)}
+	if o.Bump != "" {
+		as = append(as, slog.String("bump", o.Bump))
+	}
+	as = append(as, slog.Bool("dry_run", o.DryRun), slog.Bool("json", o.JSON), slog.String("wait", o.Wait.String()), slog.Int64("max_bytes", o.MaxBytes),
+		slog.Bool("allow_removals", o.AllowRemovals), slog.Float64("max_removal_share", o.RemovalShare), slog.Bool("allow_future_date", o.AllowFutureDate))
+	if o.NotesFile != "" {
+		as = append(as, slog.String("notes_file", o.NotesFile))
+	} else if o.Notes != "" {
+		as = append(as, slog.Int("notes_bytes", len(o.Notes)))
+	}
+	if o.Failpoint != "" {
+		as = append(as, slog.String("failpoint", o.Failpoint))
+	}
+	return as
 }
 
 func outFlags() []cli.Flag {
@@ -75,7 +105,7 @@ func outFlags() []cli.Flag {
 	}
 }
 
-func releaseCommand(stdout, stderr io.Writer, runErr *error) *cli.Command {
+func releaseCommand(s *session, usage cli.OnUsageErrorFunc) *cli.Command {
 	return &cli.Command{
 		Name:  "release",
 		Usage: "build, validate, compare with the latest release and publish a new version when something changed",
@@ -83,45 +113,44 @@ func releaseCommand(stdout, stderr io.Writer, runErr *error) *cli.Command {
 			"changes.json, RELEASE.md, CODEBOOK.md, SHA256SUMS), then OUT/CHANGELOG.md and the OUT/latest link.\n" +
 			"With nothing changed it publishes nothing and says 'up to date'. One run at a time (OUT/.lock).\n\n" + exitCodeHelp,
 		Flags: append(outFlags(),
-			&cli.StringFlag{Name: "date", Usage: "release date YYYY-MM-DD (default: today, UTC)"},
+			&cli.StringFlag{Name: "date", Usage: "release date YYYY-MM-DD (default: today, UTC; at most tomorrow without --allow-future-date)"},
+			&cli.BoolFlag{Name: "allow-future-date", Usage: "accept a --date later than tomorrow (UTC): no release can have an earlier date after it"},
 			&cli.StringFlag{Name: "notes", Usage: "the operator's notes for this release (Markdown)"},
 			&cli.StringFlag{Name: "notes-file", Usage: "read the notes from this file"},
 			&cli.StringFlag{Name: "bump", Usage: "raise the computed version level to major, minor or patch (never lowers it)"},
 			&cli.BoolFlag{Name: "dry-run", Usage: "compute the release and print what would be published; write nothing"},
-			&cli.BoolFlag{Name: "json", Usage: "print the summary as one JSON object on stdout"},
-			&cli.DurationFlag{Name: "wait", Usage: "wait up to this long for another run's lock (default: fail at once)"},
-			&cli.StringFlag{Name: "log-format", Value: "text", Usage: "log format on stderr: text or json"},
+			&cli.BoolFlag{Name: "json", Usage: "print the summary as one JSON object on stdout (also when the run fails)"},
+			&cli.DurationFlag{Name: "wait", Usage: "wait up to this long for another run's lock, logging who holds it (default: fail at once)"},
 			&cli.BoolFlag{Name: "allow-removals", Usage: "publish even when a registered text loses more than --max-removal-share of its passages, or a table all its rows"},
 			&cli.FloatFlag{Name: "max-removal-share", Value: release.DefaultRemovalShare, Usage: "the share of a registered text's passages a release may remove without --allow-removals"},
 		),
-		OnUsageError: func(_ context.Context, _ *cli.Command, err error, _ bool) error { return usageError{err} },
+		OnUsageError: usage,
 		Action: func(ctx context.Context, cmd *cli.Command) error {
+			o := releaseOptions{Raw: cmd.String("raw"), Out: cmd.String("out"), Date: cmd.String("date"), DateGiven: cmd.IsSet("date"), Notes: cmd.String("notes"),
+				NotesFile: cmd.String("notes-file"), Bump: cmd.String("bump"), DryRun: cmd.Bool("dry-run"), JSON: cmd.Bool("json"),
+				Wait: cmd.Duration("wait"), MaxBytes: cmd.Int64("max-bytes"), Failpoint: os.Getenv(failpointEnv),
+				AllowFutureDate: cmd.Bool("allow-future-date"), AllowRemovals: cmd.Bool("allow-removals"), RemovalShare: cmd.Float("max-removal-share")}
+			now := time.Now()
+			if o.Date == "" {
+				o.Date = now.UTC().Format("2006-01-02")
+			}
+			sum := &releaseSummary{}
+			s.summary = sum
+			if err := s.begin("release", cmd.String("log-format"), o.JSON, o.logAttrs()...); err != nil {
+				return err
+			}
 			if cmd.NArg() > 0 {
 				return usageError{fmt.Errorf("release takes no arguments, got %q", cmd.Args().Slice())}
 			}
-			o := releaseOptions{Raw: cmd.String("raw"), Out: cmd.String("out"), Date: cmd.String("date"), Notes: cmd.String("notes"),
-				NotesFile: cmd.String("notes-file"), Bump: cmd.String("bump"), DryRun: cmd.Bool("dry-run"), JSON: cmd.Bool("json"),
-				Wait: cmd.Duration("wait"), MaxBytes: cmd.Int64("max-bytes"), LogFormat: cmd.String("log-format"), Failpoint: os.Getenv(failpointEnv),
-				AllowRemovals: cmd.Bool("allow-removals"), RemovalShare: cmd.Float("max-removal-share")}
-			if o.Date == "" {
-				o.Date = time.Now().UTC().Format("2006-01-02")
-			}
-			if err := o.check(); err != nil {
-				if o.JSON {
-					_ = encodeJSON(stdout, failure(err))
-				}
+			if err := o.check(now); err != nil {
 				return err
 			}
-			*runErr = runRelease(ctx, o, stdout, stderr)
-			if *runErr != nil && o.JSON {
-				_ = encodeJSON(stdout, failure(*runErr))
-			}
-			return nil
+			return runRelease(ctx, s, o, sum)
 		},
 	}
 }
 
-func runRelease(ctx context.Context, o releaseOptions, stdout, stderr io.Writer) error {
+func runRelease(ctx context.Context, s *session, o releaseOptions, sum *releaseSummary) error {
 	date, _ := model.ParseDate(o.Date)
 	notes := o.Notes
 	if o.NotesFile != "" {
@@ -137,40 +166,87 @@ func runRelease(ctx context.Context, o releaseOptions, stdout, stderr io.Writer)
 		bump, _ = changes.ParseLevel(o.Bump)
 	}
 	opts := release.Options{RawDir: o.Raw, OutDir: o.Out, MaxBytes: o.MaxBytes, Date: date, Notes: notes, Bump: bump,
-		DryRun: o.DryRun, Wait: o.Wait, Logger: newLogger(o.LogFormat, stderr), AllowRemovals: o.AllowRemovals, RemovalShare: o.RemovalShare}
+		DryRun: o.DryRun, Wait: o.Wait, Logger: s.log, AllowRemovals: o.AllowRemovals, RemovalShare: o.RemovalShare}
 	if o.Failpoint != "" {
-		opts.Crash = func(point string) {
-			if point == o.Failpoint {
-				_ = syscall.Kill(os.Getpid(), syscall.SIGKILL)
-				select {} // the signal ends the process
-			}
-		}
+		opts.Crash = failpoint(ctx, o.Failpoint)
 	}
 	res, err := release.Publish(ctx, opts)
-	printInvalid(stderr, err)
+	if r, ok := invalidReport(err); ok {
+		s.findings(r)
+		sum.Findings = errorFindings(err)
+	}
 	if err != nil {
 		return err
 	}
+	s.status = string(res.Status)
+	s.rawBytes = registeredBytes(o.Raw)
+	sum.Version, sum.Previous, sum.Level, sum.Reasons, sum.Path, sum.Validation = res.Version, res.Previous, res.Level.String(), res.Reasons, res.Path, res.Validation
 	if o.JSON {
-		return encodeJSON(stdout, res)
+		return nil
 	}
+	printRelease(s.stdout, res)
+	return nil
+}
+
+// failpoint is the crash hook of STANDPUNTEN_FAILPOINT (see failpointEnv).
+func failpoint(ctx context.Context, spec string) func(string) {
+	point, sig, _ := strings.Cut(spec, ":")
+	return func(at string) {
+		if at != point {
+			return
+		}
+		switch sig {
+		case "TERM", "INT":
+			s := syscall.SIGTERM
+			if sig == "INT" {
+				s = syscall.SIGINT
+			}
+			_ = syscall.Kill(os.Getpid(), s)
+			// Go on once the run noticed the signal, as it would have at this moment.
+			select {
+			case <-ctx.Done():
+			case <-time.After(time.Minute):
+			}
+		default:
+			_ = syscall.Kill(os.Getpid(), syscall.SIGKILL)
+			select {} // the signal ends the process
+		}
+	}
+}
+
+// registeredBytes is the size of the raw texts registered in raw/sources.toml, which a release
+// or verify run read; 0 when the registry cannot be read.
+func registeredBytes(raw string) int64 {
+	reg, err := registry.Load(raw)
+	if err != nil {
+		return 0
+	}
+	var n int64
+	for _, src := range reg.Sources {
+		if st, err := os.Stat(filepath.Join(raw, src.File)); err == nil {
+			n += st.Size()
+		}
+	}
+	return n
+}
+
+func printRelease(w io.Writer, res *release.Result) {
 	switch res.Status {
 	case release.UpToDate:
-		fmt.Fprintf(stdout, "up to date: v%s\n", res.Version)
+		fmt.Fprintf(w, "up to date: v%s\n", res.Version)
 	case release.DryRun:
-		fmt.Fprintf(stdout, "dry run: would publish v%s (%s)\n", res.Version, levelText(res))
+		fmt.Fprintf(w, "dry run: would publish v%s (%s)\n", res.Version, levelText(res))
 	default:
-		fmt.Fprintf(stdout, "published v%s (%s) in %s\n", res.Version, levelText(res), res.Path)
+		fmt.Fprintf(w, "published v%s (%s) in %s\n", res.Version, levelText(res), res.Path)
 	}
 	if res.Previous != "" {
 		for _, r := range res.Reasons {
-			fmt.Fprintf(stdout, "  - %s\n", r)
+			fmt.Fprintf(w, "  - %s\n", r)
 		}
 	}
 	if res.Status == release.DryRun {
-		fmt.Fprintf(stdout, "\n%s", res.Changes.Markdown())
+		fmt.Fprintf(w, "\n%s", res.Changes.Markdown())
 	}
-	return nil
 }
 
 // levelText is the version level, or "first release" where there is nothing to compare with.
@@ -179,118 +255,4 @@ func levelText(res *release.Result) string {
 		return "first release"
 	}
 	return res.Level.String()
-}
-
-// encodeJSON writes v as one line of JSON: a scheduler can append the summaries of its runs to
-// one file and read it as JSON lines.
-func encodeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
-}
-
-// failedRun is the --json summary of a run that failed.
-type failedRun struct {
-	Status   string             `json:"status"` // "failed"
-	ExitCode int                `json:"exit_code"`
-	Error    string             `json:"error"`
-	Findings []validate.Finding `json:"findings,omitempty"` // the errors, when validation failed
-}
-
-func failure(err error) failedRun {
-	f := failedRun{Status: "failed", ExitCode: exitCode(err), Error: err.Error()}
-	var inv *build.InvalidError
-	if errors.As(err, &inv) {
-		for _, x := range inv.Report.Findings {
-			if x.Severity == validate.Error {
-				f.Findings = append(f.Findings, x)
-			}
-		}
-	}
-	return f
-}
-
-func verifyCommand(stdout, stderr io.Writer, runErr *error) *cli.Command {
-	return &cli.Command{
-		Name:  "verify",
-		Usage: "rebuild the latest release from the raw texts and compare every file byte for byte",
-		Description: "Exits 0 when the latest release under OUT/releases is exactly what raw/ builds, 3 when a file\n" +
-			"differs (listed on stderr).\n\n" + exitCodeHelp,
-		Flags: append(outFlags(),
-			&cli.BoolFlag{Name: "json", Usage: "print the result as one JSON object on stdout"},
-			&cli.StringFlag{Name: "log-format", Value: "text", Usage: "log format on stderr: text or json"},
-			&cli.BoolFlag{Name: "allow-removals", Usage: "publish even when a registered text loses more than --max-removal-share of its passages, or a table all its rows"},
-			&cli.FloatFlag{Name: "max-removal-share", Value: release.DefaultRemovalShare, Usage: "the share of a registered text's passages a release may remove without --allow-removals"},
-		),
-		OnUsageError: func(_ context.Context, _ *cli.Command, err error, _ bool) error { return usageError{err} },
-		Action: func(ctx context.Context, cmd *cli.Command) error {
-			if cmd.NArg() > 0 {
-				return usageError{fmt.Errorf("verify takes no arguments, got %q", cmd.Args().Slice())}
-			}
-			logFormat := cmd.String("log-format")
-			if logFormat != "text" && logFormat != "json" {
-				return usageError{fmt.Errorf("--log-format %q: use text or json", logFormat)}
-			}
-			res, err := release.Verify(ctx, cmd.String("raw"), cmd.String("out"), cmd.Int64("max-bytes"), newLogger(logFormat, stderr))
-			if res != nil {
-				for _, m := range res.Mismatches {
-					fmt.Fprintf(stderr, "mismatch: %s\n", m)
-				}
-				if cmd.Bool("json") {
-					_ = encodeJSON(stdout, res)
-				} else if err == nil {
-					fmt.Fprintf(stdout, "v%s matches raw/: %d files identical\n", res.Version, res.Files)
-				}
-			}
-			*runErr = err
-			return nil
-		},
-	}
-}
-
-var versionArg = regexp.MustCompile(`^v?[0-9]+\.[0-9]+\.[0-9]+$`)
-
-// folderArg resolves a diff argument: a folder, or a release version (v1.0.0) under OUT/releases.
-func folderArg(out, arg string) string {
-	if _, err := os.Stat(arg); err != nil && versionArg.MatchString(arg) {
-		return release.Dir(out, strings.TrimPrefix(arg, "v"))
-	}
-	return arg
-}
-
-func diffCommand(stdout io.Writer, runErr *error) *cli.Command {
-	return &cli.Command{
-		Name:      "diff",
-		Usage:     "print the changes between two releases, or a release and a build folder",
-		ArgsUsage: "OLD NEW",
-		Description: "OLD and NEW are folders (output/build, output/releases/v1.0.0) or release versions (v1.0.0).\n" +
-			"Prints the changelog section (Markdown), or with --json the changes as changes.json holds them.\n\n" + exitCodeHelp,
-		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "out", Value: "output", Usage: "output folder that versions are looked up in"},
-			&cli.BoolFlag{Name: "json", Usage: "print the changes as one JSON object"},
-		},
-		OnUsageError: func(_ context.Context, _ *cli.Command, err error, _ bool) error { return usageError{err} },
-		Action: func(ctx context.Context, cmd *cli.Command) error {
-			if cmd.NArg() != 2 {
-				return usageError{fmt.Errorf("diff takes two folders or versions, OLD and NEW, got %d arguments", cmd.NArg())}
-			}
-			out := cmd.String("out")
-			ch, err := release.Diff(folderArg(out, cmd.Args().Get(0)), folderArg(out, cmd.Args().Get(1)))
-			if err != nil {
-				*runErr = err
-				return nil
-			}
-			if cmd.Bool("json") {
-				b, err := ch.JSON()
-				if err != nil {
-					*runErr = err
-					return nil
-				}
-				_, *runErr = stdout.Write(b)
-				return nil
-			}
-			_, *runErr = io.WriteString(stdout, ch.Markdown())
-			return nil
-		},
-	}
 }

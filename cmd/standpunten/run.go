@@ -18,19 +18,26 @@ import (
 
 // Exit codes: the one table, repeated in --help and the README.
 const (
-	exitOK       = 0 // built, published, up to date, valid, verified
-	exitInternal = 1 // a bug or an I/O failure: see the message
-	exitUsage    = 2 // bad command line or registry file (sources.toml, parties.toml, elections.toml, dataset.toml)
-	exitInvalid  = 3 // a raw text was rejected, validation failed, or a release does not match its rebuild; nothing was written
-	exitLocked   = 4 // another run holds the output folder's lock
+	exitOK          = 0   // built, published, up to date, valid, verified
+	exitInternal    = 1   // a bug or an I/O failure: see the message
+	exitUsage       = 2   // bad command line or registry file (sources.toml, parties.toml, elections.toml, dataset.toml)
+	exitInvalid     = 3   // a raw text was rejected, validation failed, or a release does not match its rebuild; nothing was written
+	exitLocked      = 4   // another run holds the output folder's lock
+	exitInterrupted = 130 // stopped by SIGINT (128 + 2)
+	exitTerminated  = 143 // stopped by SIGTERM (128 + 15)
 )
 
 const exitCodeHelp = `EXIT CODES:
-   0  success: built, published, up to date, valid or verified
-   1  internal error (a bug or an I/O failure; the message says which)
-   2  usage or configuration error: bad flags, or a problem in raw/sources.toml, parties.toml, elections.toml or dataset.toml
-   3  input rejected or check failed: a raw text could not be read or parsed, the tables broke a check, or a release does not match its rebuild; nothing was published
-   4  locked: another run holds the output folder's lock (release --wait DURATION waits for it)`
+   0    success: built, published, up to date, valid or verified
+   1    internal error: a bug or an I/O failure (an unreadable file or folder, a full disk); the message says which
+   2    usage or configuration error: an unknown command, bad flags or arguments (a --date later than tomorrow
+        needs --allow-future-date), or a problem in raw/sources.toml, parties.toml, elections.toml or dataset.toml
+   3    input rejected or check failed: a raw text could not be read or parsed, the tables broke a check, or a
+        release does not match its rebuild; nothing was published
+   4    locked: another run holds the output folder's lock (release --wait DURATION waits for it)
+   130  stopped by SIGINT (Ctrl-C): the staging folder is removed, nothing half-written stays; a release whose
+        folder was already in place gets CHANGELOG.md and latest updated before the exit
+   143  stopped by SIGTERM: the same`
 
 type usageError struct{ err error }
 
@@ -40,9 +47,14 @@ func (e usageError) Unwrap() error { return e.err }
 // exitCode maps an error to the exit-code table.
 func exitCode(err error) int {
 	var ue usageError
+	var ce canceledError
 	switch {
 	case err == nil:
 		return exitOK
+	case errors.As(err, &ce):
+		return signalExitCode(ce.sig)
+	case errors.Is(err, context.Canceled):
+		return exitInterrupted
 	case errors.As(err, &ue), errors.Is(err, model.ErrConfig):
 		return exitUsage
 	case errors.Is(err, model.ErrLocked):
@@ -55,11 +67,10 @@ func exitCode(err error) int {
 
 // buildOptions are the options of the build command, checked before work starts.
 type buildOptions struct {
-	Raw       string
-	Out       string
-	MaxBytes  int64
-	JSON      bool
-	LogFormat string
+	Raw      string
+	Out      string
+	MaxBytes int64
+	JSON     bool
 }
 
 func (o buildOptions) check() error {
@@ -69,23 +80,25 @@ func (o buildOptions) check() error {
 	if o.MaxBytes < 0 {
 		return usageError{errors.New("--max-bytes must be positive")}
 	}
-	if o.LogFormat != "text" && o.LogFormat != "json" {
-		return usageError{fmt.Errorf("--log-format %q: use text or json", o.LogFormat)}
-	}
 	return nil
 }
 
-func newLogger(format string, w io.Writer) *slog.Logger {
-	if format == "json" {
-		return slog.New(slog.NewJSONHandler(w, nil))
-	}
-	return slog.New(slog.NewTextHandler(w, nil))
+func (o buildOptions) logAttrs() []slog.Attr {
+	return []slog.Attr{slog.String("raw", o.Raw), slog.String("out", o.Out), slog.Int64("max_bytes", o.MaxBytes), slog.Bool("json", o.JSON)}
 }
+
+// commandNames are the subcommands, for the message about an unknown one.
+var commandNames = []string{"release", "verify", "diff", "validate", "build", "version"}
 
 // run is the testable entry point: it parses args, runs the command and returns the exit code.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	var runErr error
-	logFormat := &cli.StringFlag{Name: "log-format", Value: "text", Usage: "log format on stderr: text or json"}
+	s := newSession(args, stdout, stderr)
+	usage := func(_ context.Context, cmd *cli.Command, err error, _ bool) error {
+		if cmd.Root() != cmd {
+			s.command = cmd.Name
+		}
+		return usageError{err}
+	}
 	app := &cli.Command{
 		Name:            "standpunten",
 		Usage:           "build and publish the dataset of Dutch parties' positions on digital policy",
@@ -93,52 +106,42 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		Writer:          stdout,
 		ErrWriter:       stderr,
 		HideHelpCommand: true,
+		HideVersion:     true,
 		Reader:          stdin,
 		ExitErrHandler:  func(context.Context, *cli.Command, error) {},
-		OnUsageError: func(_ context.Context, _ *cli.Command, err error, _ bool) error {
-			return usageError{err}
+		OnUsageError:    usage,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "log-format", Value: logText, Usage: "log format on stderr: text or json (one JSON object a line)"},
+			&cli.BoolFlag{Name: "version", Local: true, Usage: "print the version and the VCS revision it was built from"},
 		},
-		Commands: []*cli.Command{releaseCommand(stdout, stderr, &runErr), verifyCommand(stdout, stderr, &runErr),
-			diffCommand(stdout, &runErr), validateCommand(stdout, stderr, &runErr), {
-				Name:        "build",
-				Usage:       "run extract → normalize → validate → write over everything registered in the raw folder",
-				Description: "Writes OUT/{parquet,csv,json}/<table>.*, OUT/accounting.json and OUT/validation.json.\nOUT is replaced only when the whole build succeeded.\n\n" + exitCodeHelp,
-				Flags: []cli.Flag{
-					&cli.StringFlag{Name: "raw", Value: "raw", Usage: "folder with sources.toml, parties.toml, elections.toml and the texts"},
-					&cli.StringFlag{Name: "out", Value: "output/build", Usage: "output folder (replaced as a whole)"},
-					&cli.Int64Flag{Name: "max-bytes", Value: 64 << 20, Usage: "size limit for one raw file"},
-					&cli.BoolFlag{Name: "json", Usage: "print the summary as one JSON object on stdout"},
-					logFormat,
-				},
-				OnUsageError: func(_ context.Context, _ *cli.Command, err error, _ bool) error {
-					return usageError{err}
-				},
-				Action: func(ctx context.Context, cmd *cli.Command) error {
-					o := buildOptions{Raw: cmd.String("raw"), Out: cmd.String("out"), MaxBytes: cmd.Int64("max-bytes"), JSON: cmd.Bool("json"), LogFormat: cmd.String("log-format")}
-					if cmd.NArg() > 0 {
-						return usageError{fmt.Errorf("build takes no arguments, got %q", cmd.Args().Slice())}
-					}
-					if err := o.check(); err != nil {
-						return err
-					}
-					runErr = runBuild(ctx, o, stdout, stderr)
-					return nil
-				},
+		Action: func(_ context.Context, cmd *cli.Command) error {
+			if cmd.Bool("version") {
+				_, err := fmt.Fprintln(stdout, readVersion())
+				return err
+			}
+			if cmd.NArg() > 0 {
+				return usageError{unknownCommand(cmd)}
+			}
+			return cli.ShowRootCommandHelp(cmd)
+		},
+		Commands: []*cli.Command{releaseCommand(s, usage), verifyCommand(s, usage), diffCommand(s, usage), validateCommand(s, usage),
+			buildCommand(s, usage), {
+				Name:   "version",
+				Usage:  "print the version and the VCS revision it was built from (as --version)",
+				Action: func(context.Context, *cli.Command) error { _, err := fmt.Fprintln(stdout, readVersion()); return err },
 			}},
 	}
-	if err := app.Run(ctx, args); err != nil {
-		runErr = err
+	return s.end(ctx, app.Run(ctx, args))
+}
+
+// unknownCommand says that the first argument names no command, and which one it may mean.
+func unknownCommand(cmd *cli.Command) error {
+	name := cmd.Args().First()
+	msg := fmt.Sprintf("unknown command %q (commands: %s)", name, strings.Join(commandNames, ", "))
+	if guess := cli.SuggestCommand(cmd.Commands, name); guess != "" && name != "" && guess[0] == name[0] && guess != "help" && guess != "h" {
+		msg += fmt.Sprintf("; did you mean %q?", guess)
 	}
-	if runErr != nil {
-		fmt.Fprintf(stderr, "standpunten: %v\n", indentJoined(runErr))
-		if code := exitCode(runErr); code == exitUsage {
-			var ue usageError
-			if errors.As(runErr, &ue) {
-				fmt.Fprintln(stderr, "Run 'standpunten --help' for usage.")
-			}
-		}
-	}
-	return exitCode(runErr)
+	return errors.New(msg)
 }
 
 // indentJoined prints errors.Join lists one per line.
@@ -146,46 +149,57 @@ func indentJoined(err error) string {
 	return strings.ReplaceAll(err.Error(), "\n", "\n  ")
 }
 
-func runBuild(ctx context.Context, o buildOptions, stdout, stderr io.Writer) error {
-	log := newLogger(o.LogFormat, stderr)
-	sum, err := build.Run(ctx, build.Options{RawDir: o.Raw, OutDir: o.Out, MaxBytes: o.MaxBytes, Logger: log})
-	printInvalid(stderr, err)
+func buildCommand(s *session, usage cli.OnUsageErrorFunc) *cli.Command {
+	return &cli.Command{
+		Name:        "build",
+		Usage:       "run extract → normalize → validate → write over everything registered in the raw folder",
+		Description: "Writes OUT/{parquet,csv,json}/<table>.*, OUT/accounting.json and OUT/validation.json.\nOUT is replaced only when the whole build succeeded.\n\n" + exitCodeHelp,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "raw", Value: "raw", Usage: "folder with sources.toml, parties.toml, elections.toml and the texts"},
+			&cli.StringFlag{Name: "out", Value: "output/build", Usage: "output folder (replaced as a whole)"},
+			&cli.Int64Flag{Name: "max-bytes", Value: 64 << 20, Usage: "size limit for one raw file"},
+			&cli.BoolFlag{Name: "json", Usage: "print the summary as one JSON object on stdout (also when the build fails)"},
+		},
+		OnUsageError: usage,
+		Action: func(ctx context.Context, cmd *cli.Command) error {
+			o := buildOptions{Raw: cmd.String("raw"), Out: cmd.String("out"), MaxBytes: cmd.Int64("max-bytes"), JSON: cmd.Bool("json")}
+			sum := &buildSummary{}
+			s.summary = sum
+			if err := s.begin("build", cmd.String("log-format"), o.JSON, o.logAttrs()...); err != nil {
+				return err
+			}
+			if cmd.NArg() > 0 {
+				return usageError{fmt.Errorf("build takes no arguments, got %q", cmd.Args().Slice())}
+			}
+			if err := o.check(); err != nil {
+				return err
+			}
+			return runBuild(ctx, s, o, sum)
+		},
+	}
+}
+
+func runBuild(ctx context.Context, s *session, o buildOptions, out *buildSummary) error {
+	sum, err := build.Run(ctx, build.Options{RawDir: o.Raw, OutDir: o.Out, MaxBytes: o.MaxBytes, Logger: s.log})
+	if r, ok := invalidReport(err); ok {
+		s.findings(r)
+		out.Findings = errorFindings(err)
+	}
 	if err != nil {
 		return err
 	}
-	if o.JSON {
-		return encodeJSON(stdout, sum)
+	s.status = "built"
+	out.Summary = sum
+	for _, d := range sum.Documents {
+		s.rawBytes += d.Bytes
 	}
-	printSummary(stdout, sum)
-	if sum.Validation.Failed[validate.Warning] > 0 {
-		fmt.Fprintf(stderr, "%d validation warnings (published; see %s/validation.json)\n", sum.Validation.Failed[validate.Warning], o.Out)
+	if w := sum.Validation.Failed[validate.Warning]; w > 0 {
+		s.log.Warn(fmt.Sprintf("%d validation warnings (written; see %s/validation.json)", w, o.Out), "warnings", w, "report", o.Out+"/validation.json")
+	}
+	if !o.JSON {
+		printSummary(s.stdout, sum)
 	}
 	return nil
-}
-
-// printInvalid prints the errors of a build that failed validation.
-func printInvalid(w io.Writer, err error) {
-	var inv *build.InvalidError
-	if errors.As(err, &inv) {
-		printFindings(w, inv.Report)
-	}
-}
-
-func printFindings(w io.Writer, r validate.Report) {
-	for _, f := range r.Findings {
-		if f.Severity != validate.Error {
-			continue
-		}
-		where := f.Table + " " + strings.ReplaceAll(f.Key, "\x1f", "/")
-		if f.Source != "" {
-			where = f.Source + ": " + where
-		}
-		fmt.Fprintf(w, "%s: %s [%s] %s", f.Severity, where, f.Rule, f.Message)
-		if f.Value != "" {
-			fmt.Fprintf(w, " (value %q)", f.Value)
-		}
-		fmt.Fprintln(w)
-	}
 }
 
 func printSummary(w io.Writer, s *build.Summary) {

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
+	"io/fs"
+	"log/slog"
+	"os"
 
 	"github.com/urfave/cli/v3"
 
@@ -28,7 +30,11 @@ func (o validateOptions) check() error {
 	return nil
 }
 
-func validateCommand(stdout, stderr io.Writer, runErr *error) *cli.Command {
+func (o validateOptions) logAttrs() []slog.Attr {
+	return []slog.Attr{slog.String("dir", o.Dir), slog.String("sources", o.Sources), slog.Bool("json", o.JSON)}
+}
+
+func validateCommand(s *session, usage cli.OnUsageErrorFunc) *cli.Command {
 	return &cli.Command{
 		Name:      "validate",
 		Usage:     "re-read an output folder (a build or a release) from disk and run every check on it",
@@ -37,23 +43,28 @@ func validateCommand(stdout, stderr io.Writer, runErr *error) *cli.Command {
 			"checks that the three copies agree, that accounting.json covers every raw byte, that each passage's\n" +
 			"letters are those of its source stretch in the raw text (--sources; the texts under raw/ that are\n" +
 			"unchanged since the folder was built) and, in a release,\n" +
-			"SHA256SUMS and the sizes, hashes and row counts in datapackage.json. Prints the report (--json: as\n" +
-			"one JSON object on stdout) and a summary on stderr; exits 0 when no check failed with severity error, 3 otherwise.\n\n" + exitCodeHelp,
+			"SHA256SUMS and the sizes, hashes and row counts in datapackage.json. Prints the errors and a summary\n" +
+			"on stderr (--json: the report as one JSON object on stdout); exits 0 when no check failed with severity\n" +
+			"error, 3 otherwise, 2 when DIR does not exist and 1 when it cannot be read.\n\n" + exitCodeHelp,
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "json", Usage: "print the validation report as one JSON object on stdout"},
 			&cli.StringFlag{Name: "sources", Value: ".", Usage: "folder holding the raw texts as documents.raw_path names them (raw/…): each passage's letters are checked against its source stretch; texts missing or changed there are skipped; \"\" skips the check"},
 		},
-		OnUsageError: func(_ context.Context, _ *cli.Command, err error, _ bool) error { return usageError{err} },
+		OnUsageError: usage,
 		Action: func(ctx context.Context, cmd *cli.Command) error {
+			o := validateOptions{Dir: cmd.Args().First(), JSON: cmd.Bool("json"), Sources: cmd.String("sources")}
+			sum := &validateSummary{Dir: o.Dir}
+			s.summary = sum
+			if err := s.begin("validate", cmd.String("log-format"), o.JSON, o.logAttrs()...); err != nil {
+				return err
+			}
 			if cmd.NArg() > 1 {
 				return usageError{fmt.Errorf("validate takes one folder, got %q", cmd.Args().Slice())}
 			}
-			o := validateOptions{Dir: cmd.Args().First(), JSON: cmd.Bool("json"), Sources: cmd.String("sources")}
 			if err := o.check(); err != nil {
 				return err
 			}
-			*runErr = runValidate(ctx, o, stdout, stderr)
-			return nil
+			return runValidate(ctx, s, o, sum)
 		},
 	}
 }
@@ -70,30 +81,48 @@ func (e invalidFolder) Error() string {
 
 func (e invalidFolder) Is(target error) bool { return target == model.ErrInvalid }
 
-func runValidate(ctx context.Context, o validateOptions, stdout, stderr io.Writer) error {
+func runValidate(ctx context.Context, s *session, o validateOptions, sum *validateSummary) error {
+	// A folder that is not there is a wrong argument (exit 2); one that cannot be read is an I/O
+	// failure (exit 1).
+	st, err := os.Stat(o.Dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return model.Classified(model.ErrConfig, fmt.Errorf("validate %s: %w (give the folder of a build or a release, e.g. output/latest)", o.Dir, err))
+	case err != nil:
+		return fmt.Errorf("validate %s: %w", o.Dir, err)
+	case !st.IsDir():
+		return model.Classified(model.ErrConfig, fmt.Errorf("validate %s: not a folder (give the folder of a build or a release, e.g. output/latest)", o.Dir))
+	}
 	// A release is checked against its own schemas (in its datapackage.json), a build against
 	// the current ones.
 	set, err := changes.SchemasOf(o.Dir)
 	if err != nil {
-		return err
+		return fmt.Errorf("validate %s: %w", o.Dir, err)
 	}
 	r, err := check.FolderWithSources(ctx, o.Dir, set, o.Sources)
 	if err != nil {
-		return usageError{fmt.Errorf("validate %s: %w", o.Dir, err)}
+		return fmt.Errorf("validate %s: %w", o.Dir, err)
 	}
-	printFindings(stderr, r)
-	if o.JSON {
-		if err := encodeJSON(stdout, r); err != nil {
-			return err
-		}
-	}
+	sum.Report = &r
+	s.findings(r)
 	state := "valid"
 	if !r.Valid {
 		state = "NOT valid"
 	}
-	fmt.Fprintf(stderr, "%s: %s: %d checks, %d errors, %d warnings\n", o.Dir, state, r.ChecksRun, r.Failed[validate.Error], r.Failed[validate.Warning])
+	msg := fmt.Sprintf("%s: %s: %d checks, %d errors, %d warnings", o.Dir, state, r.ChecksRun, r.Failed[validate.Error], r.Failed[validate.Warning])
+	if s.format == logJSON {
+		level := slog.LevelInfo
+		if !r.Valid {
+			level = slog.LevelError
+		}
+		s.log.Log(ctx, level, msg, "dir", o.Dir, "valid", r.Valid, "checks_run", r.ChecksRun, "errors", r.Failed[validate.Error], "warnings", r.Failed[validate.Warning])
+	} else {
+		fmt.Fprintln(s.stderr, msg)
+	}
 	if !r.Valid {
+		s.failStatus = "invalid"
 		return invalidFolder{dir: o.Dir, r: r}
 	}
+	s.status = "valid"
 	return nil
 }
