@@ -7,10 +7,8 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/BurntSushi/toml"
 
@@ -60,7 +58,8 @@ type Source struct {
 
 	// Path is the file's path on disk (the raw folder joined with File).
 	Path string `toml:"-"`
-	// Line is where the entry starts in sources.toml.
+	// Line is the line of the entry's id key in sources.toml (of its [[document]] header when it has
+	// none), where messages about the entry as a whole point.
 	Line int `toml:"-"`
 }
 
@@ -98,36 +97,44 @@ func Load(dir string) (*Registry, error) {
 
 // decodeStrict decodes a TOML file into v, rejecting syntax errors and unknown keys with positions.
 func decodeStrict(path string, v any, known []string) error {
+	_, err := decodeFile(path, v, known)
+	return err
+}
+
+// decodeFile is decodeStrict that also returns the file's text, for the positions of later messages.
+// An unknown key is reported where it is first written (scanTOML), in whichever table.
+func decodeFile(path string, v any, known []string) (string, error) {
 	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
-		return &model.SourceError{File: path, Msg: "not a regular file (a FIFO, device, socket or folder)",
+		return "", &model.SourceError{File: path, Msg: "not a regular file (a FIFO, device, socket or folder)",
 			Hint: "the registry files must be plain text files"}
 	}
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return &model.SourceError{File: path, Msg: fmt.Sprintf("cannot read: %v", unwrapPathErr(err)),
+		return "", &model.SourceError{File: path, Msg: fmt.Sprintf("cannot read: %v", unwrapPathErr(err)),
 			Hint: "create the file or pass the right folder with --raw"}
 	}
-	md, err := toml.Decode(string(b), v)
+	text := string(b)
+	md, err := toml.Decode(text, v)
 	if err != nil {
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
-			return &model.SourceError{File: path, Line: pe.Position.Line, Col: pe.Position.Col,
+			return "", &model.SourceError{File: path, Line: pe.Position.Line, Col: pe.Position.Col,
 				Msg: "TOML syntax error: " + pe.Message, Hint: "fix the syntax at this place"}
 		}
-		return &model.SourceError{File: path, Msg: err.Error(), Hint: "check the value types against the comments at the top of the file"}
+		return "", &model.SourceError{File: path, Msg: err.Error(), Hint: "check the value types against the comments at the top of the file"}
 	}
 	if und := md.Undecoded(); len(und) > 0 {
 		key := und[0]
 		last := key[len(key)-1]
-		line, col := findKey(string(b), last)
+		at := scanTOML(text).first(key).pos()
 		hint := "remove it or correct its spelling"
 		if s := closest(last, known); s != "" {
 			hint = fmt.Sprintf("did you mean %q?", s)
 		}
-		return &model.SourceError{File: path, Line: line, Col: col,
+		return "", &model.SourceError{File: path, Line: at.Line, Col: at.Col,
 			Msg: fmt.Sprintf("unknown key %q", key.String()), Hint: hint}
 	}
-	return nil
+	return text, nil
 }
 
 func unwrapPathErr(err error) error {
@@ -138,7 +145,8 @@ func unwrapPathErr(err error) error {
 	return err
 }
 
-// findKey finds the first line that assigns key, for error positions.
+// findKey finds the first line that assigns key, for error positions. It reads every line; the
+// registry files use the positions of scanTOML, which reads a file once for all its messages.
 func findKey(text, key string) (int, int) {
 	for i, line := range strings.Split(text, "\n") {
 		t := strings.TrimLeft(line, " \t")
@@ -153,6 +161,7 @@ func findKey(text, key string) (int, int) {
 }
 
 // findValue finds the n-th (1-based) line where key is assigned the string value, for error positions.
+// It reads every line (see findKey).
 func findValue(text, key, value string, n int) (int, int) {
 	re := regexp.MustCompile(`^\s*` + regexp.QuoteMeta(key) + `\s*=\s*"` + regexp.QuoteMeta(value) + `"`)
 	for i, line := range strings.Split(text, "\n") {
@@ -166,69 +175,32 @@ func findValue(text, key, value string, n int) (int, int) {
 	return 0, 0
 }
 
-// findAlias finds alias as a quoted string in the aliases array of the party-th (0-based) [[party]]
-// table, for error positions; the column counts characters. It falls back to that table's aliases
-// key, then its header, and returns 0, 0 when the table is not found.
-func findAlias(text string, party int, alias string) (int, int) {
-	quoted := []string{strconv.Quote(alias), "'" + alias + "'"}
-	block, inArray := -1, false
-	keyLine, keyCol, headLine := 0, 0, 0
-	for i, line := range strings.Split(text, "\n") {
-		t := strings.TrimLeft(line, " \t")
-		indent := len(line) - len(t)
-		if strings.HasPrefix(t, "[") {
-			if block == party {
-				break // the next table starts
-			}
-			if isPartyHeader(t) {
-				block++
-				if block == party {
-					headLine = i + 1
-				}
-			}
-			continue
-		}
-		if block != party {
-			continue
-		}
-		from := 0
-		if !inArray {
-			if !strings.HasPrefix(t, "aliases") || !strings.HasPrefix(strings.TrimLeft(t[len("aliases"):], " \t"), "=") {
-				continue
-			}
-			keyLine, keyCol = i+1, indent+1
-			inArray = true
-			from = indent + strings.Index(t, "=") + 1
-		}
-		rest := line[from:]
-		if k := strings.Index(rest, "#"); k >= 0 {
-			rest = rest[:k] // a comment; aliases with # are rare enough to miss here
-		}
-		for _, q := range quoted {
-			if k := strings.Index(rest, q); k >= 0 {
-				return i + 1, 1 + utf8.RuneCountInString(line[:from+k])
-			}
-		}
-		if strings.Contains(rest, "]") {
-			inArray = false
+// aliasPos is where alias is written in the aliases array of a [[party]] table: the element, or
+// else the aliases key, or else the table; the zero Pos when there is no table.
+func aliasPos(party *node, alias string) Pos {
+	aliases := party.key("aliases")
+	if aliases == nil {
+		return party.pos()
+	}
+	for _, it := range aliases.items {
+		if it.isStr && it.str == alias {
+			return it.at
 		}
 	}
-	if keyLine > 0 {
-		return keyLine, keyCol
-	}
-	if headLine > 0 {
-		return headLine, 1
-	}
-	return 0, 0
+	return aliases.at
 }
 
-// isPartyHeader reports whether a line (without its indentation) is the header of a [[party]] table.
-func isPartyHeader(t string) bool {
-	if k := strings.Index(t, "#"); k >= 0 {
-		t = t[:k]
+// keyPos is where key is written in table t, or else where fallback is.
+func keyPos(t *node, key string, fallback Pos) Pos {
+	if k := t.key(key); k != nil {
+		return k.at
 	}
-	t = strings.NewReplacer(" ", "", "\t", "", "\r", "").Replace(t)
-	return t == "[[party]]"
+	return fallback
+}
+
+// errAt is a SourceError at pos.
+func errAt(path string, pos Pos, msg, hint string) error {
+	return &model.SourceError{File: path, Line: pos.Line, Col: pos.Col, Msg: msg, Hint: hint}
 }
 
 func (r *Registry) loadParties() error {
@@ -242,36 +214,33 @@ func (r *Registry) loadParties() error {
 			Members      []string `toml:"members"`
 		} `toml:"party"`
 	}
-	if err := decodeStrict(path, &f, []string{"party", "id", "abbreviation", "name", "aliases", "members"}); err != nil {
+	text, err := decodeFile(path, &f, []string{"party", "id", "abbreviation", "name", "aliases", "members"})
+	if err != nil {
 		return err
 	}
-	text, _ := os.ReadFile(path)
+	tables := scanTOML(text).key("party")
+	idAt := func(i int) Pos { return keyPos(tables.item(i), "id", tables.item(i).pos()) }
 	seen := map[string]bool{}
 	aliasOwner := map[string]string{}
 	for i, p := range f.Party {
 		if !slugRE.MatchString(p.ID) {
-			l, c := findValue(string(text), "id", p.ID, 1)
-			return &model.SourceError{File: path, Line: l, Col: c, Msg: fmt.Sprintf("party id %q is not a lower-case slug", p.ID), Hint: "use letters, digits and single hyphens"}
+			return errAt(path, idAt(i), fmt.Sprintf("party id %q is not a lower-case slug", p.ID), "use letters, digits and single hyphens")
 		}
 		if seen[p.ID] {
-			l, c := findValue(string(text), "id", p.ID, 2)
-			return &model.SourceError{File: path, Line: l, Col: c, Msg: fmt.Sprintf("duplicate party id %q", p.ID), Hint: "give every party its own id"}
+			return errAt(path, idAt(i), fmt.Sprintf("duplicate party id %q", p.ID), "give every party its own id")
 		}
 		seen[p.ID] = true
 		if p.Abbreviation == "" || p.Name == "" || len(p.Aliases) == 0 {
-			l, c := findValue(string(text), "id", p.ID, 1)
-			return &model.SourceError{File: path, Line: l, Col: c, Msg: fmt.Sprintf("party %q needs abbreviation, name and at least one alias", p.ID)}
+			return errAt(path, idAt(i), fmt.Sprintf("party %q needs abbreviation, name and at least one alias", p.ID), "")
 		}
 		for _, a := range p.Aliases {
 			if strings.TrimSpace(a) == "" {
-				l, c := findAlias(string(text), i, a)
-				return &model.SourceError{File: path, Line: l, Col: c, Msg: fmt.Sprintf("party %q has an empty alias %q", p.ID, a),
-					Hint: "remove it: an empty alias would match everywhere, or nowhere"}
+				return errAt(path, aliasPos(tables.item(i), a), fmt.Sprintf("party %q has an empty alias %q", p.ID, a),
+					"remove it: an empty alias would match everywhere, or nowhere")
 			}
 			if o, ok := aliasOwner[a]; ok && o != p.ID {
-				l, c := findAlias(string(text), i, a)
-				return &model.SourceError{File: path, Line: l, Col: c, Msg: fmt.Sprintf("alias %q belongs to both %q and %q", a, o, p.ID),
-					Hint: "an alias must name one party: keep it in the aliases of only one of them"}
+				return errAt(path, aliasPos(tables.item(i), a), fmt.Sprintf("alias %q belongs to both %q and %q", a, o, p.ID),
+					"an alias must name one party: keep it in the aliases of only one of them")
 			}
 			aliasOwner[a] = p.ID
 		}
@@ -280,12 +249,11 @@ func (r *Registry) loadParties() error {
 	if len(r.Parties) == 0 {
 		return &model.SourceError{File: path, Msg: "no [[party]] entries", Hint: "list the parties the texts name"}
 	}
-	for _, p := range r.Parties {
+	for i, p := range r.Parties {
 		for _, m := range p.Members {
 			if !seen[m] || m == p.ID {
-				l, c := findValue(string(text), "id", p.ID, 1)
-				return &model.SourceError{File: path, Line: l, Col: c, Msg: fmt.Sprintf("party %q lists member %q, which is not another party of this file", p.ID, m),
-					Hint: "members are the ids of the parties a joint list is made of; add the member party or correct the id"}
+				return errAt(path, idAt(i), fmt.Sprintf("party %q lists member %q, which is not another party of this file", p.ID, m),
+					"members are the ids of the parties a joint list is made of; add the member party or correct the id")
 			}
 		}
 	}
@@ -303,19 +271,19 @@ func (r *Registry) loadElections() error {
 			Date time.Time `toml:"date"`
 		} `toml:"election"`
 	}
-	if err := decodeStrict(path, &f, []string{"election", "id", "name", "date"}); err != nil {
+	text, err := decodeFile(path, &f, []string{"election", "id", "name", "date"})
+	if err != nil {
 		return err
 	}
+	tables := scanTOML(text).key("election")
 	seen := map[string]bool{}
-	for _, e := range f.Election {
+	for i, e := range f.Election {
 		if e.ID == "" || e.Name == "" || e.Date.IsZero() {
-			return &model.SourceError{File: path, Msg: fmt.Sprintf("election %q needs id, name and date", e.ID)}
+			return errAt(path, tables.item(i).pos(), fmt.Sprintf("election %q needs id, name and date", e.ID), "")
 		}
 		if seen[e.ID] {
-			text, _ := os.ReadFile(path)
-			l, c := findValue(string(text), "id", e.ID, 2)
-			return &model.SourceError{File: path, Line: l, Col: c, Msg: fmt.Sprintf("duplicate election id %q", e.ID),
-				Hint: "give every election its own id, or remove the second entry if it repeats the first"}
+			return errAt(path, keyPos(tables.item(i), "id", tables.item(i).pos()), fmt.Sprintf("duplicate election id %q", e.ID),
+				"give every election its own id, or remove the second entry if it repeats the first")
 		}
 		seen[e.ID] = true
 		r.Elections = append(r.Elections, model.Election{ID: e.ID, Name: e.Name,
@@ -333,39 +301,37 @@ func (r *Registry) loadSources() error {
 	var f struct {
 		Document []Source `toml:"document"`
 	}
-	if err := decodeStrict(path, &f, sourceKeys); err != nil {
+	text, err := decodeFile(path, &f, sourceKeys)
+	if err != nil {
 		return err
 	}
-	b, _ := os.ReadFile(path)
-	text := string(b)
+	tables := scanTOML(text).key("document")
 	seen := map[string]bool{}
 	elections := map[string]bool{}
 	for _, e := range r.Elections {
 		elections[e.ID] = true
 	}
+	files := fileResolver{dir: r.Dir}
 	for i := range f.Document {
 		s := &f.Document[i]
-		s.Line, _ = findValue(text, "id", s.ID, 1)
-		at := func(key, value string, n int, msg, hint string) error {
-			l, c := findValue(text, key, value, n)
-			if l == 0 {
-				l, c = s.Line, 1
-			}
-			return &model.SourceError{File: path, Line: l, Col: c, Msg: msg, Hint: hint}
-		}
+		doc := tables.item(i)
+		idAt := keyPos(doc, "id", doc.pos())
+		s.Line = idAt.Line
+		// at reports a problem with the value of key, where the key is written in this entry.
+		at := func(key, msg, hint string) error { return errAt(path, keyPos(doc, key, idAt), msg, hint) }
 		if s.ID == "" {
-			return &model.SourceError{File: path, Msg: fmt.Sprintf("document entry %d has no id", i+1), Hint: "add id = \"a-lower-case-slug\""}
+			return errAt(path, doc.pos(), fmt.Sprintf("document entry %d has no id", i+1), "add id = \"a-lower-case-slug\"")
 		}
 		if !slugRE.MatchString(s.ID) {
-			return at("id", s.ID, 1, fmt.Sprintf("document id %q is not a lower-case slug", s.ID), "use letters, digits and single hyphens")
+			return at("id", fmt.Sprintf("document id %q is not a lower-case slug", s.ID), "use letters, digits and single hyphens")
 		}
 		if seen[s.ID] {
-			return at("id", s.ID, 2, fmt.Sprintf("duplicate document id %q", s.ID), "give every document its own id")
+			return at("id", fmt.Sprintf("duplicate document id %q", s.ID), "give every document its own id")
 		}
 		seen[s.ID] = true
 		for _, req := range []struct{ key, val string }{{"file", s.File}, {"format", string(s.Format)}, {"election", s.Election}, {"topic", s.Topic}, {"language", s.Language}} {
 			if req.val == "" {
-				return &model.SourceError{File: path, Line: s.Line, Col: 1, Msg: fmt.Sprintf("document %q has no %s", s.ID, req.key), Hint: "add the key to the entry; the comment at the top of the file lists the keys"}
+				return errAt(path, idAt, fmt.Sprintf("document %q has no %s", s.ID, req.key), "add the key to the entry; the comment at the top of the file lists the keys")
 			}
 		}
 		if !knownFormat(s.Format) {
@@ -373,20 +339,20 @@ func (r *Registry) loadSources() error {
 			if c := closest(string(s.Format), formatStrings()); c != "" {
 				hint = fmt.Sprintf("did you mean %q? known formats: %s", c, formatList())
 			}
-			return at("format", string(s.Format), 1, fmt.Sprintf("unknown format %q", s.Format), hint)
+			return at("format", fmt.Sprintf("unknown format %q", s.Format), hint)
 		}
 		if !elections[s.Election] {
-			return at("election", s.Election, 1, fmt.Sprintf("unknown election %q", s.Election), "add it to elections.toml or use one listed there")
+			return at("election", fmt.Sprintf("unknown election %q", s.Election), "add it to elections.toml or use one listed there")
 		}
 		if s.Party != "" && r.Matcher.PartyByID(s.Party) == nil {
-			return at("party", s.Party, 1, fmt.Sprintf("unknown party %q", s.Party), "use a party id from parties.toml")
+			return at("party", fmt.Sprintf("unknown party %q", s.Party), "use a party id from parties.toml")
 		}
 		if s.Format == model.FormatProgrammeChapter && s.Party == "" {
-			return &model.SourceError{File: path, Line: s.Line, Col: 1, Msg: fmt.Sprintf("document %q of format %s needs party", s.ID, s.Format), Hint: "add party = \"<party id>\""}
+			return errAt(path, idAt, fmt.Sprintf("document %q of format %s needs party", s.ID, s.Format), "add party = \"<party id>\"")
 		}
 		if s.Published != "" {
 			if _, err := model.ParseDate(s.Published); err != nil {
-				return at("published", s.Published, 1, err.Error(), "write the date as YYYY-MM-DD in quotes")
+				return at("published", err.Error(), "write the date as YYYY-MM-DD in quotes")
 			}
 		}
 		switch s.Encoding {
@@ -394,14 +360,14 @@ func (r *Registry) loadSources() error {
 			s.Encoding = EncodingUTF8
 		case EncodingUTF8, EncodingWindows1252:
 		default:
-			return at("encoding", s.Encoding, 1, fmt.Sprintf("unknown encoding %q", s.Encoding), "use utf-8 or windows-1252")
+			return at("encoding", fmt.Sprintf("unknown encoding %q", s.Encoding), "use utf-8 or windows-1252")
 		}
-		if err := checkProgrammeKeys(s, text, path); err != nil {
+		if err := checkProgrammeKeys(s, doc, path); err != nil {
 			return err
 		}
-		p, err := r.resolveFile(s.File)
+		p, err := files.resolve(s.File)
 		if err != nil {
-			return at("file", s.File, 1, err.Error(), "keep the text inside the raw folder and give its path relative to it")
+			return at("file", err.Error(), "keep the text inside the raw folder and give its path relative to it")
 		}
 		s.Path = p
 	}
@@ -413,8 +379,24 @@ func (r *Registry) loadSources() error {
 	return nil
 }
 
-// resolveFile checks that file names a path inside the raw folder, also after following symlinks.
-func (r *Registry) resolveFile(file string) (string, error) {
+// fileResolver checks the file paths of the entries against one raw folder. It looks up the real
+// path of the raw folder once and of every folder that holds texts once, so an entry costs one lstat
+// of its file (and a full look-up only when the file itself is a symlink).
+type fileResolver struct {
+	dir     string
+	root    string // dir after following symlinks, once looked up
+	rootErr error
+	looked  bool
+	folders map[string]realPath // the folders of the files, after following symlinks
+}
+
+type realPath struct {
+	path string
+	err  error
+}
+
+// resolve checks that file names a path inside the raw folder, also after following symlinks.
+func (fr *fileResolver) resolve(file string) (string, error) {
 	if filepath.IsAbs(file) || strings.HasPrefix(file, "/") {
 		return "", fmt.Errorf("file %q is an absolute path", file)
 	}
@@ -422,20 +404,47 @@ func (r *Registry) resolveFile(file string) (string, error) {
 	if clean == ".." || strings.HasPrefix(clean, ".."+string(filepath.Separator)) {
 		return "", fmt.Errorf("file %q leaves the raw folder", file)
 	}
-	p := filepath.Join(r.Dir, clean)
-	root, err := filepath.EvalSymlinks(r.Dir)
-	if err != nil {
-		return "", fmt.Errorf("raw folder: %v", unwrapPathErr(err))
+	p := filepath.Join(fr.dir, clean)
+	if !fr.looked {
+		fr.root, fr.rootErr = filepath.EvalSymlinks(fr.dir)
+		fr.looked = true
 	}
-	real, err := filepath.EvalSymlinks(p)
+	if fr.rootErr != nil {
+		return "", fmt.Errorf("raw folder: %v", unwrapPathErr(fr.rootErr))
+	}
+	real, err := fr.evalSymlinks(p)
 	if err != nil {
 		// A missing file is reported by the extract stage with the file's own name.
 		return p, nil
 	}
-	if rel, err := filepath.Rel(root, real); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+	if rel, err := filepath.Rel(fr.root, real); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
 		return "", fmt.Errorf("file %q is a symlink that leads out of the raw folder (to %s)", file, real)
 	}
 	return p, nil
+}
+
+// evalSymlinks is filepath.EvalSymlinks(p) with the real paths of folders remembered.
+func (fr *fileResolver) evalSymlinks(p string) (string, error) {
+	folder, base := filepath.Dir(p), filepath.Base(p)
+	rf, ok := fr.folders[folder]
+	if !ok {
+		rf.path, rf.err = filepath.EvalSymlinks(folder)
+		if fr.folders == nil {
+			fr.folders = map[string]realPath{}
+		}
+		fr.folders[folder] = rf
+	}
+	if rf.err != nil {
+		return "", rf.err
+	}
+	st, err := os.Lstat(p)
+	if err != nil {
+		return "", err
+	}
+	if st.Mode()&os.ModeSymlink != 0 {
+		return filepath.EvalSymlinks(p)
+	}
+	return filepath.Join(rf.path, base), nil
 }
 
 func knownFormat(f model.Format) bool {
@@ -493,14 +502,19 @@ func Distance(a, b string) int {
 	return prev[len(rb)]
 }
 
-// checkProgrammeKeys checks the keys only a programme text has: markup, lines and furniture.
-func checkProgrammeKeys(s *Source, text, path string) error {
+// checkProgrammeKeys checks the keys only a programme text has: markup, lines and furniture. doc is
+// the entry's table in sources.toml, for positions.
+func checkProgrammeKeys(s *Source, doc *node, path string) error {
+	entryAt := keyPos(doc, "id", doc.pos())
+	at := func(key string) Pos { return keyPos(doc, key, entryAt) }
 	if s.Format != model.FormatProgrammeText {
-		for key, set := range map[string]bool{"markup": s.Markup != "", "lines": s.Lines != nil, "furniture": s.Furniture != nil} {
-			if set {
-				l, c := findKeyAfter(text, key, s.Line)
-				return &model.SourceError{File: path, Line: l, Col: c, Msg: fmt.Sprintf("document %q: %s is a key of format %s only", s.ID, key, model.FormatProgrammeText),
-					Hint: "remove the key, or register the text as format = \"programme-text\""}
+		for _, k := range []struct {
+			key string
+			set bool
+		}{{"markup", s.Markup != ""}, {"lines", s.Lines != nil}, {"furniture", s.Furniture != nil}} {
+			if k.set {
+				return errAt(path, at(k.key), fmt.Sprintf("document %q: %s is a key of format %s only", s.ID, k.key, model.FormatProgrammeText),
+					"remove the key, or register the text as format = \"programme-text\"")
 			}
 		}
 		return nil
@@ -510,47 +524,32 @@ func checkProgrammeKeys(s *Source, text, path string) error {
 		s.Markup = MarkupPDF
 	case MarkupPDF, MarkupMarkdown:
 	default:
-		l, c := findValue(text, "markup", s.Markup, 1)
-		return &model.SourceError{File: path, Line: l, Col: c, Msg: fmt.Sprintf("unknown markup %q", s.Markup),
-			Hint: fmt.Sprintf("use %q (text extracted from a PDF) or %q", MarkupPDF, MarkupMarkdown)}
+		return errAt(path, at("markup"), fmt.Sprintf("unknown markup %q", s.Markup),
+			fmt.Sprintf("use %q (text extracted from a PDF) or %q", MarkupPDF, MarkupMarkdown))
 	}
 	if s.Lines != nil {
-		l, c := findKeyAfter(text, "lines", s.Line)
-		s.LinesAt = [2]int{l, c}
+		l := at("lines")
+		s.LinesAt = [2]int{l.Line, l.Col}
 		if len(s.Lines) != 2 {
-			return &model.SourceError{File: path, Line: l, Col: c, Msg: fmt.Sprintf("lines must be [from, to], got %d numbers", len(s.Lines)),
-				Hint: "give the first and the last line to read, both counted from 1, e.g. lines = [120, 310]"}
+			return errAt(path, l, fmt.Sprintf("lines must be [from, to], got %d numbers", len(s.Lines)),
+				"give the first and the last line to read, both counted from 1, e.g. lines = [120, 310]")
 		}
 		if s.Lines[0] < 1 || s.Lines[1] < s.Lines[0] {
-			return &model.SourceError{File: path, Line: l, Col: c, Msg: fmt.Sprintf("lines = [%d, %d] is not a range of lines", s.Lines[0], s.Lines[1]),
-				Hint: "lines are counted from 1 and the first may not come after the last"}
+			return errAt(path, l, fmt.Sprintf("lines = [%d, %d] is not a range of lines", s.Lines[0], s.Lines[1]),
+				"lines are counted from 1 and the first may not come after the last")
 		}
 	}
 	for _, pat := range s.Furniture {
 		re, err := regexp.Compile(pat)
 		if err != nil {
-			l, c := findKeyAfter(text, "furniture", s.Line)
-			return &model.SourceError{File: path, Line: l, Col: c, Msg: fmt.Sprintf("furniture pattern %q is not a valid regular expression: %v", pat, err),
-				Hint: "write Go RE2 syntax (no look-around); in a TOML literal string '...' backslashes need no escaping"}
+			return errAt(path, at("furniture"), fmt.Sprintf("furniture pattern %q is not a valid regular expression: %v", pat, err),
+				"write Go RE2 syntax (no look-around); in a TOML literal string '...' backslashes need no escaping")
 		}
 		if re.MatchString("") {
-			l, c := findKeyAfter(text, "furniture", s.Line)
-			return &model.SourceError{File: path, Line: l, Col: c, Msg: fmt.Sprintf("furniture pattern %q matches the empty string", pat),
-				Hint: "a pattern must match at least one character of furniture"}
+			return errAt(path, at("furniture"), fmt.Sprintf("furniture pattern %q matches the empty string", pat),
+				"a pattern must match at least one character of furniture")
 		}
 		s.FurnitureRE = append(s.FurnitureRE, re)
 	}
 	return nil
-}
-
-// findKeyAfter finds the first line at or after line from (1-based) that assigns key.
-func findKeyAfter(text, key string, from int) (int, int) {
-	lines := strings.Split(text, "\n")
-	for i := max(from-1, 0); i < len(lines); i++ {
-		t := strings.TrimLeft(lines[i], " \t")
-		if strings.HasPrefix(t, key) && strings.HasPrefix(strings.TrimLeft(t[len(key):], " \t"), "=") {
-			return i + 1, len(lines[i]) - len(t) + 1
-		}
-	}
-	return from, 1
 }
