@@ -273,6 +273,22 @@ func TestLockWait(t *testing.T) {
 	assert.Equal(t, "published", c.end()["status"])
 }
 
+// TestLockWaitSignal: SIGTERM while a run waits for the lock ends the wait: exit 143, nothing
+// published.
+func TestLockWaitSignal(t *testing.T) {
+	standpuntenBinary(t)
+	raw, out := rawCopy(t), filepath.Join(t.TempDir(), "output")
+	holdLock(t, out, "4242")
+	c := runChild(t, nil, func(c *child, l map[string]any) {
+		if l["msg"] == "waiting for the lock" {
+			c.signal(t, syscall.SIGTERM)
+		}
+	}, "release", "--raw", raw, "--out", out, "--date", "2026-11-23", "--wait", "2m")
+	assert.Equal(t, exitTerminated, c.code(), "%v", c.lines)
+	assert.Equal(t, "canceled", c.end()["status"])
+	assert.NoDirExists(t, filepath.Join(out, "releases"))
+}
+
 // holdLock takes OUT/.lock as another run would, with pid written in it.
 func holdLock(t *testing.T, out, pid string) *os.File {
 	t.Helper()
