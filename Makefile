@@ -67,3 +67,14 @@ update-golden: ## regenerate the golden files (then read the diff!)
 	$(GO) test ./pipeline/extract/ -run TestCorpusGolden -update
 	$(GO) test ./pipeline/changes/ ./pipeline/codebook/ ./pipeline/metadata/ -update
 	$(GO) test ./cmd/standpunten/ -run TestBadInput -update
+
+.PHONY: bench-scale bench-smoke
+SIZES ?= 10MB,100MB,1GB
+
+bench-scale: ## the scale benchmark (issue 10): build, validate, release, verify, diff at SIZES against SHA-256 and DuckDB; writes BENCHMARKS.md and benchmarks/scale.json
+	@if [ ! -d conformance/node_modules/@duckdb/node-api ]; then npm ci --prefix conformance --no-audit --no-fund --loglevel=error; fi
+	$(GO) run ./tools/benchscale -sizes $(SIZES)
+
+bench-smoke: ## one ~10 MB pass of the scale benchmark (CI): every step must succeed; writes no report
+	@if [ ! -d conformance/node_modules/@duckdb/node-api ] && command -v npm >/dev/null 2>&1; then npm ci --prefix conformance --no-audit --no-fund --loglevel=error; fi
+	$(GO) run ./tools/benchscale -sizes 10MB -md= -json=
