@@ -4,7 +4,7 @@ GO ?= go
 OUT ?= output/build
 FUZZTIME ?= 30s
 
-.PHONY: build run release verify test unit lint tidy-check conformance shacl-tools fuzz bench update-golden eval
+.PHONY: build run release verify test unit crash-test lint tidy-check conformance shacl-tools fuzz bench update-golden eval
 
 build: ## compile the command into ./standpunten
 	$(GO) build -o standpunten ./cmd/standpunten
@@ -18,10 +18,13 @@ release: ## publish a new release under output/releases when raw/ changed (NOTES
 verify: ## the latest committed release must be exactly what raw/ builds
 	$(GO) run ./cmd/standpunten verify --raw raw --out output
 
-test: lint tidy-check unit verify conformance ## everything CI runs
+test: lint tidy-check unit crash-test verify conformance ## everything CI runs
 
 unit: shacl-tools ## every Go test (race detector, shuffled order)
 	$(GO) test -race -shuffle=on -count=1 ./...
+
+crash-test: ## the tests that are too slow under the race detector: 20 random kills of a real release, 100,000 registry entries
+	$(GO) test -count=1 -run '^(TestRandomKill|TestLoadAtScale)$$' ./pipeline/release/ ./pipeline/registry/
 
 lint: ## gofmt and go vet must be clean
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -49,12 +52,10 @@ conformance: ## read every release and a fresh build with DuckDB, parquet-go, SH
 	rm -rf output/.conformance-build; exit $$status
 	bash conformance/break_test.sh
 
-fuzz: ## run every fuzz target for $(FUZZTIME)
-	for t in FuzzPartySummaries FuzzScoreOverview FuzzProgrammeChapter FuzzPledgeDocument FuzzProgrammeText FuzzProgrammeMarkdown; do \
-	  $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) ./pipeline/extract/ || exit 1; done
-	$(GO) test -run '^$$' -fuzz '^FuzzText$$' -fuzztime $(FUZZTIME) ./pipeline/normalize/
-	for t in FuzzAppendQuoted FuzzTextRoundTrip; do \
-	  $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) ./pipeline/publish/ || exit 1; done
+fuzz: ## run every fuzz target of every package for $(FUZZTIME) each (found with go test -list, so none is forgotten)
+	@for pkg in $$($(GO) list ./...); do \
+	  for t in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+	    echo "== $$pkg $$t"; $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; done; done
 
 eval: ## score the programme-text parser against the answer keys in eval/answers (needs ../shared/corpus)
 	$(GO) run ./tools/eval -corpus ../shared/corpus -answers eval/answers
