@@ -81,7 +81,7 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 	if err := CheckOut(opts.OutDir, opts.RawDir); err != nil {
 		return nil, err
 	}
-	set, reg, lex, err := prepare(opts)
+	set, reg, lex, err := prepare(ctx, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -113,7 +113,7 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 // Into builds every table into dir, an existing empty folder the caller stages and commits (a
 // release). opts.OutDir is not used. On error dir holds a partial build for the caller to remove.
 func Into(ctx context.Context, opts Options, dir string) (*Summary, error) {
-	set, reg, lex, err := prepare(opts)
+	set, reg, lex, err := prepare(ctx, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -128,7 +128,7 @@ func Into(ctx context.Context, opts Options, dir string) (*Summary, error) {
 // prepare loads the schemas and the registry, then checks and decodes every text and learns the
 // corpus's hyphenated words. The texts are read again when writing rather than kept, so memory
 // does not grow with the corpus.
-func prepare(opts Options) (schemas.Set, *registry.Registry, extract.Lexicon, error) {
+func prepare(ctx context.Context, opts Options) (schemas.Set, *registry.Registry, extract.Lexicon, error) {
 	set, err := schemas.Load()
 	if err != nil {
 		return nil, nil, nil, err
@@ -140,7 +140,7 @@ func prepare(opts Options) (schemas.Set, *registry.Registry, extract.Lexicon, er
 	lex := extract.Lexicon{}
 	var inputErrs []error
 	var mu sync.Mutex
-	err = inOrder(context.Background(), len(reg.Sources), opts.workers(), func(i int) (extract.Lexicon, error) {
+	err = inOrder(ctx, len(reg.Sources), opts.workers(), func(i int) (extract.Lexicon, error) {
 		t, err := extract.Read(reg.Sources[i], opts.MaxBytes)
 		if err != nil {
 			return nil, err
@@ -306,6 +306,9 @@ func write(ctx context.Context, opts Options, dir string, set schemas.Set, reg *
 		return nil, errors.Join(inputErrs...)
 	}
 	for _, name := range schemas.Order {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		if err := t.open[name].Close(); err != nil {
 			return nil, err
 		}

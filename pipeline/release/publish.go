@@ -90,6 +90,11 @@ func Publish(ctx context.Context, o Options) (*Result, error) {
 		}
 	}
 	o.crash(FailBeforeCommit)
+	// The last moment a signal stops the run: after the rename the release is published, and
+	// the run finishes its pointer updates whatever comes.
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	dest := Dir(o.OutDir, ch.Version)
 	if err := stage.CommitNew(dest); err != nil {
 		return nil, err

@@ -99,7 +99,7 @@ const (
 type Result struct {
 	Status     Status              `json:"status"`
 	Version    string              `json:"version"`  // the new release, or the latest when up to date
-	Previous   string              `json:"previous"` // the release compared with; empty for the first
+	Previous   string              `json:"previous"` // the release before Version; empty for the first
 	Level      changes.Level       `json:"level"`
 	Reasons    []string            `json:"reasons"`
 	Path       string              `json:"path,omitempty"` // the release folder
@@ -304,6 +304,9 @@ func compute(ctx context.Context, p plan, dir string, crash func(string)) (*draf
 		return nil, err
 	}
 	crash(FailAfterTables)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 
 	set, err := schemas.Load()
 	if err != nil {
@@ -311,6 +314,9 @@ func compute(ctx context.Context, p plan, dir string, crash func(string)) (*draf
 	}
 	snap, err := changes.Load(dir, set)
 	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	ch := changes.Compare(prevSnap, snap)

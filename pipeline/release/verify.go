@@ -110,6 +110,9 @@ func reproduce(ctx context.Context, e env, versions []string, i int) ([]string, 
 	sort.Strings(sorted)
 	var differ []string
 	for _, n := range sorted {
+		if err := ctx.Err(); err != nil {
+			return nil, 0, err
+		}
 		w, inRelease := want[n]
 		g, inBuild := got[n]
 		switch {
