@@ -2,7 +2,7 @@
 // browser.mjs: open a release's pages (index.html, index.en.html) in a real browser and check
 // them the way a reader meets them.
 //
-//   node conformance/browser.mjs --screenshots OUTDIR [--xss DIR] [--raw RAWDIR] DIR...
+//   node conformance/browser.mjs --screenshots OUTDIR [--xss DIR] [--raw RAWDIR] [--index FILE] DIR...
 //
 // Each DIR is a release folder with index.html. The browser is Debian's Chromium
 // (/usr/bin/chromium, or $CHROMIUM) driven by playwright-core (no downloaded browser), headless,
@@ -21,6 +21,7 @@
 //   nojs     without JavaScript the summary, the charts and the tables are there, the browser's note shows
 // and for the --xss release also
 //   xss      the hostile texts show as text, no element or attribute came from them, no dialog opened
+// --index FILE (output/index.html, the list of releases): load, axe and a screenshot.
 // Screenshots at 1280 and 390 px width go to OUTDIR (<name>-<lang>-desktop.png, -phone.png,
 // -desktop-top.png). Raw texts are read from RAWDIR (default: DIR/../../../raw, the repository's
 // raw/ for a release under output/releases/).
@@ -59,15 +60,16 @@ function report(name, issues, summary) {
 }
 
 function parseArgs(argv) {
-  const o = { shots: null, xss: null, raw: null, dirs: [] };
+  const o = { shots: null, xss: null, raw: null, index: null, dirs: [] };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--screenshots') o.shots = argv[++i];
     else if (argv[i] === '--xss') o.xss = argv[++i];
     else if (argv[i] === '--raw') o.raw = argv[++i];
+    else if (argv[i] === '--index') o.index = argv[++i];
     else o.dirs.push(argv[i]);
   }
-  if (!o.shots || (o.dirs.length === 0 && !o.xss)) {
-    console.error('usage: node conformance/browser.mjs --screenshots OUTDIR [--xss DIR] [--raw RAWDIR] DIR...');
+  if (!o.shots || (o.dirs.length === 0 && !o.xss && !o.index)) {
+    console.error('usage: node conformance/browser.mjs --screenshots OUTDIR [--xss DIR] [--raw RAWDIR] [--index FILE] DIR...');
     process.exit(2);
   }
   return o;
@@ -306,13 +308,10 @@ async function checkPage(ctx, dir, name, spec, rel, rawRoot, shots, xss) {
     report(`browser xss ${where}`, xIssues, 'hostile texts shown as text; no img, b, handler or javascript: link from the data; no dialog');
   }
 
-  // axe, with every details element open
+  // axe, on the page as it loads with every details element open
+  await page.goto(url, { waitUntil: 'load' });
   await page.$$eval('details', (ds) => ds.forEach((x) => { x.open = true; }));
-  await page.evaluate(await readFile(require.resolve('axe-core/axe.min.js'), 'utf8'));
-  const axe = await page.evaluate(async (tags) => {
-    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
-    return { violations: r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length, target: v.nodes[0] && v.nodes[0].target.join(' ') })), passes: r.passes.length };
-  }, AXE_TAGS);
+  const axe = await axeRun(page);
   report(`browser axe ${where}`, axe.violations.map((v) => `${v.id} (${v.impact}, ${v.nodes} node(s), e.g. ${v.target}): ${v.help}`), `axe-core ${AXE_TAGS.join(', ')}: ${axe.passes} rules passed`);
 
   // screenshots, of the page as it loads
@@ -351,6 +350,27 @@ async function checkNoJS(ctx, dir, name, spec) {
   await page.close();
 }
 
+async function axeRun(page) {
+  await page.evaluate(await readFile(require.resolve('axe-core/axe.min.js'), 'utf8'));
+  return page.evaluate(async (tags) => {
+    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+    return { violations: r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length, target: v.nodes[0] && v.nodes[0].target.join(' ') })), passes: r.passes.length };
+  }, AXE_TAGS);
+}
+
+// checkIndex opens the list of releases: it loads cleanly, passes axe, and is photographed.
+async function checkIndex(ctx, file, shots) {
+  const { page, trouble, dialogs } = await open(ctx, pathToFileURL(path.resolve(file)).href);
+  const entries = await page.$$eval('ol.releases > li', (lis) => lis.length);
+  const axe = await axeRun(page);
+  report('browser axe index', axe.violations.map((v) => `${v.id} (${v.impact}, ${v.nodes} node(s), e.g. ${v.target}): ${v.help}`), `axe-core ${AXE_TAGS.join(', ')}: ${axe.passes} rules passed`);
+  await page.screenshot({ path: path.join(shots, 'index-desktop.png'), fullPage: true });
+  const issues = [...trouble, ...dialogs.map((x) => `dialog ${x}`)];
+  if (entries === 0) issues.push('no release listed');
+  report('browser load index', issues, `${file}: ${entries} releases listed; no console error, no failed request, no dialog`);
+  await page.close();
+}
+
 async function main() {
   const o = parseArgs(process.argv.slice(2));
   await mkdir(o.shots, { recursive: true });
@@ -363,6 +383,7 @@ async function main() {
   const js = await newContext({});
   const nojs = await newContext({ javaScriptEnabled: false });
   try {
+    if (o.index) await checkIndex(js.ctx, o.index, o.shots);
     for (const t of targets) {
       if (!existsSync(path.join(t.dir, 'index.html'))) {
         console.log(`skip browser: ${t.dir} has no index.html`);

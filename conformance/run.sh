@@ -18,6 +18,10 @@
 #                          DIRs: the rows added, removed and modified are those of its changes.json
 #   readme.mjs             the README's "### Load the data" snippets (unless --no-readme; when
 #                          output/latest exists)
+#   browser.mjs            the release pages in Debian's Chromium (playwright-core, axe-core): every DIR
+#                          that has index.html, output/index.html, and an XSS test release built from
+#                          conformance/xss/raw;
+#                          screenshots to $STANDPUNTEN_SCREENSHOTS (default conformance/.cache/screenshots)
 #
 # Setup is idempotent and cached: npm ci (only when a package-lock.json changed), and the Python venv
 # of conformance/venv.sh (conformance/requirements.txt, pinned with hashes, in a cache shared by the
@@ -154,6 +158,45 @@ done
 
 echo "== releases"
 out=$(cd "$root" && "$PYTHON" "$here/daff_check.py" "${dirs[@]}" 2>&1); tally daff $? "$out"
+
+# The release pages in a browser: Debian's Chromium (installed here when missing, as root) driven by
+# playwright-core. Each DIR that has index.html, and the XSS test release: conformance/xss/raw released
+# into a scratch folder, whose texts hold markup that the pages must show as text and never run.
+echo "== release pages"
+browser_dirs=()
+for d in "${dirs[@]}"; do [ -f "$d/index.html" ] && browser_dirs+=("$d"); done
+chromium_ok=true
+if [ ! -x /usr/bin/chromium ]; then
+  echo "setup: apt-get install chromium" >&2
+  if [ "$(id -u)" -ne 0 ] || ! { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium; } >&2 </dev/null; then
+    echo "FAIL browser: /usr/bin/chromium is missing and could not be installed (as root: apt-get install chromium)"
+    failed=$((failed + 1))
+    chromium_ok=false
+  fi
+fi
+if $chromium_ok; then
+  xss=$(mktemp -d)
+  cp -r "$here/xss/raw" "$xss/raw"
+  xss_release="$xss/output/releases/v1.0.0"
+  if ! out=$(cd "$root" && go run ./cmd/standpunten release --raw "$xss/raw" --out "$xss/output" --date 2026-12-01 2>&1); then
+    echo "FAIL browser: the XSS test release (conformance/xss/raw) did not build"
+    printf '%s\n' "$out" | tail -20 | sed 's/^/  /'
+    failed=$((failed + 1))
+  elif [ ! -f "$xss_release/index.html" ] &&
+    ! out=$(cd "$root" && go test ./pipeline/site -run '^TestWritePages$' -count=1 -write "$xss_release" -raw "$xss/raw" 2>&1); then
+    # Until the release command writes the pages, the site package's test writes them.
+    echo "FAIL browser: could not render the XSS test release's pages"
+    printf '%s\n' "$out" | tail -20 | sed 's/^/  /'
+    failed=$((failed + 1))
+  else
+    shots=${STANDPUNTEN_SCREENSHOTS:-$cache/screenshots}
+    index=()
+    [ -f "$root/output/index.html" ] && index=(--index "$root/output/index.html")
+    out=$(cd "$root" && node "$here/browser.mjs" --screenshots "$shots" --xss "$xss_release" "${index[@]}" "${browser_dirs[@]}" 2>&1); tally browser $? "$out"
+    echo "screenshots: $shots"
+  fi
+  rm -rf "$xss"
+fi
 
 if ! $readme; then
   :
