@@ -44,6 +44,8 @@ type releaseOptions struct {
 	// AllowRemovals and RemovalShare set the removal guard (release.Options).
 	AllowRemovals bool
 	RemovalShare  float64
+	// SignKey signs SHA256SUMS (release.Options.SignKey).
+	SignKey string
 }
 
 func (o releaseOptions) check(now time.Time) error {
@@ -86,6 +88,9 @@ func (o releaseOptions) logAttrs() []slog.Attr {
 	}
 	as = append(as, slog.Bool("dry_run", o.DryRun), slog.Bool("json", o.JSON), slog.String("wait", o.Wait.String()), slog.Int64("max_bytes", o.MaxBytes),
 		slog.Bool("allow_removals", o.AllowRemovals), slog.Float64("max_removal_share", o.RemovalShare), slog.Bool("allow_future_date", o.AllowFutureDate))
+	if o.SignKey != "" {
+		as = append(as, slog.String("sign_key", o.SignKey))
+	}
 	if o.NotesFile != "" {
 		as = append(as, slog.String("notes_file", o.NotesFile))
 	} else if o.Notes != "" {
@@ -122,6 +127,7 @@ func releaseCommand(s *session, usage cli.OnUsageErrorFunc) *cli.Command {
 			&cli.BoolFlag{Name: "json", Usage: "print the summary as one JSON object on stdout (also when the run fails)"},
 			&cli.DurationFlag{Name: "wait", Usage: "wait up to this long for another run's lock, logging who holds it (default: fail at once)"},
 			&cli.BoolFlag{Name: "allow-removals", Usage: "publish even when a registered text loses more than --max-removal-share of its passages, or a table all its rows"},
+			&cli.StringFlag{Name: "sign-key", Usage: "sign SHA256SUMS into SHA256SUMS.sig with this SSH private `KEY` file (no passphrase), or the .pub of a key in ssh-agent"},
 			&cli.FloatFlag{Name: "max-removal-share", Value: release.DefaultRemovalShare, Usage: "the share of a registered text's passages a release may remove without --allow-removals"},
 		),
 		OnUsageError: usage,
@@ -129,7 +135,7 @@ func releaseCommand(s *session, usage cli.OnUsageErrorFunc) *cli.Command {
 			o := releaseOptions{Raw: cmd.String("raw"), Out: cmd.String("out"), Date: cmd.String("date"), DateGiven: cmd.IsSet("date"), Notes: cmd.String("notes"),
 				NotesFile: cmd.String("notes-file"), Bump: cmd.String("bump"), DryRun: cmd.Bool("dry-run"), JSON: cmd.Bool("json"),
 				Wait: cmd.Duration("wait"), MaxBytes: cmd.Int64("max-bytes"), Failpoint: os.Getenv(failpointEnv),
-				AllowFutureDate: cmd.Bool("allow-future-date"), AllowRemovals: cmd.Bool("allow-removals"), RemovalShare: cmd.Float("max-removal-share")}
+				AllowFutureDate: cmd.Bool("allow-future-date"), AllowRemovals: cmd.Bool("allow-removals"), RemovalShare: cmd.Float("max-removal-share"), SignKey: cmd.String("sign-key")}
 			now := time.Now()
 			if o.Date == "" {
 				o.Date = now.UTC().Format("2006-01-02")
@@ -166,7 +172,7 @@ func runRelease(ctx context.Context, s *session, o releaseOptions, sum *releaseS
 		bump, _ = changes.ParseLevel(o.Bump)
 	}
 	opts := release.Options{RawDir: o.Raw, OutDir: o.Out, MaxBytes: o.MaxBytes, Date: date, Notes: notes, Bump: bump,
-		DryRun: o.DryRun, Wait: o.Wait, Logger: s.log, AllowRemovals: o.AllowRemovals, RemovalShare: o.RemovalShare}
+		DryRun: o.DryRun, Wait: o.Wait, Logger: s.log, AllowRemovals: o.AllowRemovals, RemovalShare: o.RemovalShare, SignKey: o.SignKey}
 	if o.Failpoint != "" {
 		opts.Crash = failpoint(ctx, o.Failpoint)
 	}

@@ -21,6 +21,8 @@ type validateOptions struct {
 	Dir     string
 	JSON    bool
 	Sources string // folder that holds raw/ for the provenance check; "" skips it
+	// AllowedSigners is an allowed_signers file: the release must carry SHA256SUMS.sig by one of its keys.
+	AllowedSigners string
 }
 
 func (o validateOptions) check() error {
@@ -31,7 +33,11 @@ func (o validateOptions) check() error {
 }
 
 func (o validateOptions) logAttrs() []slog.Attr {
-	return []slog.Attr{slog.String("dir", o.Dir), slog.String("sources", o.Sources), slog.Bool("json", o.JSON)}
+	as := []slog.Attr{slog.String("dir", o.Dir), slog.String("sources", o.Sources), slog.Bool("json", o.JSON)}
+	if o.AllowedSigners != "" {
+		as = append(as, slog.String("allowed_signers", o.AllowedSigners))
+	}
+	return as
 }
 
 func validateCommand(s *session, usage cli.OnUsageErrorFunc) *cli.Command {
@@ -43,16 +49,18 @@ func validateCommand(s *session, usage cli.OnUsageErrorFunc) *cli.Command {
 			"checks that the three copies agree, that accounting.json covers every raw byte, that each passage's\n" +
 			"letters are those of its source stretch in the raw text (--sources; the texts under raw/ that are\n" +
 			"unchanged since the folder was built) and, in a release,\n" +
-			"SHA256SUMS and the sizes, hashes and row counts in datapackage.json. Prints the errors and a summary\n" +
+			"SHA256SUMS, the sizes, hashes and row counts in datapackage.json and, with --allowed-signers, the\n" +
+			"signature SHA256SUMS.sig. Prints the errors and a summary\n" +
 			"on stderr (--json: the report as one JSON object on stdout); exits 0 when no check failed with severity\n" +
 			"error, 3 otherwise, 2 when DIR does not exist and 1 when it cannot be read.\n\n" + exitCodeHelp,
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "json", Usage: "print the validation report as one JSON object on stdout"},
+			&cli.StringFlag{Name: "allowed-signers", Usage: "allowed_signers `FILE` (the ssh-keygen format): the release must be signed (SHA256SUMS.sig) by one of its keys"},
 			&cli.StringFlag{Name: "sources", Value: ".", Usage: "folder holding the raw texts as documents.raw_path names them (raw/…): each passage's letters are checked against its source stretch; texts missing or changed there are skipped; \"\" skips the check"},
 		},
 		OnUsageError: usage,
 		Action: func(ctx context.Context, cmd *cli.Command) error {
-			o := validateOptions{Dir: cmd.Args().First(), JSON: cmd.Bool("json"), Sources: cmd.String("sources")}
+			o := validateOptions{Dir: cmd.Args().First(), JSON: cmd.Bool("json"), Sources: cmd.String("sources"), AllowedSigners: cmd.String("allowed-signers")}
 			sum := &validateSummary{Dir: o.Dir}
 			s.summary = sum
 			if err := s.begin("validate", cmd.String("log-format"), o.JSON, o.logAttrs()...); err != nil {
@@ -99,7 +107,7 @@ func runValidate(ctx context.Context, s *session, o validateOptions, sum *valida
 	if err != nil {
 		return fmt.Errorf("validate %s: %w", o.Dir, err)
 	}
-	r, err := check.FolderWithSources(ctx, o.Dir, set, o.Sources)
+	r, err := check.FolderWith(ctx, o.Dir, set, check.Options{Sources: o.Sources, AllowedSigners: o.AllowedSigners})
 	if err != nil {
 		return fmt.Errorf("validate %s: %w", o.Dir, err)
 	}
@@ -110,6 +118,9 @@ func runValidate(ctx context.Context, s *session, o validateOptions, sum *valida
 		state = "NOT valid"
 	}
 	msg := fmt.Sprintf("%s: %s: %d checks, %d errors, %d warnings", o.Dir, state, r.ChecksRun, r.Failed[validate.Error], r.Failed[validate.Warning])
+	if r.Signer != "" {
+		msg += "; signed by " + r.Signer
+	}
 	if s.format == logJSON {
 		level := slog.LevelInfo
 		if !r.Valid {

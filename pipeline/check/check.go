@@ -117,7 +117,7 @@ func (f *folder) signature(allowed string) (string, error) {
 	case errors.Is(err, sign.ErrAllowedSigners), errors.Is(err, fs.ErrNotExist), errors.Is(err, fs.ErrPermission):
 		return "", model.Classified(model.ErrConfig, err)
 	}
-	f.fail("file.signature", "", publish.SignatureFile, err.Error()+": the release was changed after it was signed, or signed by a key the allowed signers do not list")
+	f.fail("file.signature", "", publish.SignatureFile, err.Error())
 	return "", nil
 }
 
