@@ -43,6 +43,8 @@ type releaseSummary struct {
 	Path       string              `json:"path,omitempty"`     // the release folder
 	Validation *changes.Validation `json:"validation,omitempty"`
 	Findings   []validate.Finding  `json:"findings,omitempty"` // the errors, when validation failed
+	// ByFingerprint: up to date decided from the recorded fingerprint of the inputs, without building.
+	ByFingerprint bool `json:"by_fingerprint,omitempty"`
 }
 
 // buildSummary is build --json. status: built, failed, canceled. On success it holds the

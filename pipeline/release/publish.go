@@ -48,6 +48,23 @@ func Publish(ctx context.Context, o Options) (*Result, error) {
 		}
 	}
 
+	// Nothing changed since the latest release was last found up to date: say so without building.
+	inputs, err := inputsHash(o.RawDir, o.MaxBytes)
+	if err != nil {
+		inputs = "" // unreadable inputs: the build below reports them properly
+	}
+	if h.latest != nil && !o.Rebuild && inputs != "" {
+		if upToDate(o.OutDir, inputs, h.latest) {
+			res := &Result{Status: UpToDate, Version: h.latest.Version, Level: changes.LevelNone, Reasons: []string{}, Path: h.latest.Dir,
+				Validation: latestValidation(h.latest.Dir), Fingerprint: true}
+			if n := len(h.versions); n > 1 {
+				res.Previous = h.versions[n-2]
+			}
+			log.Info("up to date", "version", res.Version, "previous", res.Previous, "by", "fingerprint")
+			return res, nil
+		}
+	}
+
 	stage, err := publish.Stage(filepath.Join(o.OutDir, ReleasesDir, stagingName))
 	if err != nil {
 		return nil, err
@@ -76,7 +93,8 @@ func Publish(ctx context.Context, o Options) (*Result, error) {
 		if n := len(h.versions); n > 1 {
 			res.Previous = h.versions[n-2]
 		}
-		log.Info("up to date", "version", res.Version, "previous", res.Previous)
+		log.Info("up to date", "version", res.Version, "previous", res.Previous, "by", "rebuild")
+		recordFingerprint(o.OutDir, inputs, res.Version)
 		return res, nil
 	}
 	if o.DryRun {
@@ -105,6 +123,7 @@ func Publish(ctx context.Context, o Options) (*Result, error) {
 	if err := finish(o.OutDir, o.crash); err != nil {
 		return nil, err
 	}
+	recordFingerprint(o.OutDir, inputs, ch.Version)
 	return res, nil
 }
 

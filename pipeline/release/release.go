@@ -60,6 +60,9 @@ type Options struct {
 	Crash    func(point string) // called at each failpoint; nil in production
 	// AllowRemovals publishes a release that the removal guard would refuse (see RemovalShare).
 	AllowRemovals bool
+	// Rebuild ignores the recorded fingerprint (FingerprintFile) and decides "up to date" by
+	// building and comparing in full.
+	Rebuild bool
 	// SignKey, when set, is the private key file (or the .pub of a key in ssh-agent) that signs
 	// SHA256SUMS into SHA256SUMS.sig (see package sign). The key is tried before anything is built.
 	SignKey string
@@ -105,6 +108,9 @@ type Result struct {
 	Path       string              `json:"path,omitempty"` // the release folder
 	Validation *changes.Validation `json:"validation,omitempty"`
 	Changes    *changes.Changes    `json:"-"`
+	// Fingerprint is true when "up to date" was decided from the recorded fingerprint of the
+	// inputs, without building.
+	Fingerprint bool `json:"by_fingerprint,omitempty"`
 }
 
 // info is what a published release says about itself in its changes.json.

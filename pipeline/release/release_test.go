@@ -130,6 +130,12 @@ func TestFirstReleaseThenUpToDate(t *testing.T) {
 	res = publishOK(t, raw, out, model.Date{Year: 2026, Month: 12, Day: 1})
 	assert.Equal(t, UpToDate, res.Status)
 	assert.Equal(t, "1.0.0", res.Version)
+	assert.True(t, res.Fingerprint, "the inputs are those v1.0.0 was made from: no build needed")
+	// The same answer the long way.
+	res = publishOK(t, raw, out, model.Date{Year: 2026, Month: 12, Day: 1}, func(o *Options) { o.Rebuild = true })
+	assert.Equal(t, UpToDate, res.Status)
+	assert.False(t, res.Fingerprint)
+	assert.NotNil(t, res.Validation)
 	vs, err := Releases(out)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"1.0.0"}, vs)
@@ -468,4 +474,43 @@ func TestRemovalGuard(t *testing.T) {
 	_, err = Publish(context.Background(), Options{RawDir: raw, OutDir: out, Date: day2})
 	require.ErrorAs(t, err, &re)
 	assert.Equal(t, []string{"every row of table scores (16 rows)"}, re.Lines)
+}
+
+// TestFingerprint: "up to date" is taken from the fingerprint only while the program, every file
+// under raw/ and the latest release's SHA256SUMS are those it was recorded with; a touched text,
+// an added file or a changed SHA256SUMS sends the run the long way.
+func TestFingerprint(t *testing.T) {
+	raw, out := rawCopy(t), filepath.Join(t.TempDir(), "output")
+	publishOK(t, raw, out, day1)
+	res := publishOK(t, raw, out, day1)
+	require.True(t, res.Fingerprint)
+
+	// A file nobody registered still counts: the fingerprint covers the whole raw folder.
+	require.NoError(t, os.WriteFile(filepath.Join(raw, "notes.txt"), []byte("x\n"), 0o644))
+	res = publishOK(t, raw, out, day1)
+	assert.Equal(t, UpToDate, res.Status)
+	assert.False(t, res.Fingerprint, "an added file is a change of the inputs")
+	res = publishOK(t, raw, out, day1)
+	assert.True(t, res.Fingerprint, "the long way records the new fingerprint")
+
+	// A changed SHA256SUMS (a release changed in place) is not up to date by fingerprint.
+	sums := filepath.Join(Dir(out, "1.0.0"), SumsFile)
+	b, err := os.ReadFile(sums)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(sums, append(b, '\n'), 0o644))
+	res = publishOK(t, raw, out, day1, func(o *Options) { o.DryRun = true })
+	assert.False(t, res.Fingerprint)
+	assert.Equal(t, DryRun, res.Status, "the long way finds v1.0.0 no longer what it would write")
+	require.NoError(t, os.WriteFile(sums, b, 0o644))
+
+	// A corrected text is a patch, and the fingerprint then belongs to the patch.
+	fixTypo(t, raw)
+	day2 := model.Date{Year: 2026, Month: 11, Day: 24}
+	res = publishOK(t, raw, out, day2)
+	assert.Equal(t, Published, res.Status)
+	assert.Equal(t, "1.0.1", res.Version)
+	res = publishOK(t, raw, out, day2)
+	assert.Equal(t, UpToDate, res.Status)
+	assert.Equal(t, "1.0.1", res.Version)
+	assert.True(t, res.Fingerprint)
 }
