@@ -28,10 +28,23 @@ func lock(ctx context.Context, out string, wait time.Duration) (unlock func(), e
 	return lockLogged(ctx, out, wait, slog.New(slog.DiscardHandler))
 }
 
+// lockShared takes the lock on OUT/.lock shared, as verify does: any number of verify runs at
+// once, but none while a release holds it (which removes staging folders, verify's among them),
+// and no release while one runs. It waits as long as wait, like lock.
+func lockShared(ctx context.Context, out string, wait time.Duration, log *slog.Logger) (unlock func(), err error) {
+	return takeLock(ctx, out, wait, log, syscall.LOCK_SH)
+}
+
 // lockLogged is lock that logs, while it waits, who holds the lock (the process id the holder
 // wrote into the file) and how long it will wait: when it starts waiting, then every
 // lockReportEvery, and when it got the lock.
 func lockLogged(ctx context.Context, out string, wait time.Duration, log *slog.Logger) (unlock func(), err error) {
+	return takeLock(ctx, out, wait, log, syscall.LOCK_EX)
+}
+
+// takeLock takes OUT/.lock exclusive (how LOCK_EX: it then writes its process id into the file)
+// or shared (LOCK_SH).
+func takeLock(ctx context.Context, out string, wait time.Duration, log *slog.Logger, how int) (unlock func(), err error) {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return nil, fmt.Errorf("release: %w", err)
 	}
@@ -44,7 +57,7 @@ func lockLogged(ctx context.Context, out string, wait time.Duration, log *slog.L
 	deadline := start.Add(wait)
 	var reported time.Time // when the last "waiting" line was logged; zero before the first
 	for {
-		err = syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+		err = syscall.Flock(int(f.Fd()), how|syscall.LOCK_NB)
 		if err == nil {
 			break
 		}
@@ -85,6 +98,12 @@ func lockLogged(ctx context.Context, out string, wait time.Duration, log *slog.L
 	}
 	if !reported.IsZero() {
 		log.Info("lock taken", "lock", path, "waited", time.Since(start).Round(time.Millisecond).String())
+	}
+	if how == syscall.LOCK_SH {
+		return func() {
+			_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+			f.Close()
+		}, nil
 	}
 	_ = f.Truncate(0)
 	_, _ = f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/standpunten/standpunten/pipeline/changes"
 	"github.com/standpunten/standpunten/pipeline/model"
@@ -47,6 +48,16 @@ func Verify(ctx context.Context, raw, out string, maxBytes int64, log *slog.Logg
 	if len(vs) == 0 {
 		return nil, model.Classified(model.ErrConfig, fmt.Errorf("%s has no releases to verify; publish one with standpunten release", filepath.Join(out, ReleasesDir)))
 	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	// Shared with other verify runs; a release (which removes staging folders) waits, and so does
+	// this run for a release that holds the lock, up to a minute.
+	unlock, err := lockShared(ctx, out, time.Minute, log)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	differ, files, err := reproduce(ctx, env{raw: raw, out: out, maxBytes: maxBytes, log: log}, vs, len(vs)-1)
 	if err != nil {
 		return nil, err
