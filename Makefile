@@ -9,14 +9,16 @@ FUZZTIME ?= 30s
 build: ## compile the command into ./standpunten
 	$(GO) build -o standpunten ./cmd/standpunten
 
-run: ## build every table from raw/ into $(OUT)
-	$(GO) run ./cmd/standpunten build --raw raw --out $(OUT)
+# The targets below run the built binary, not `go run`, so that its exit code (2, 3, 4, 130, …)
+# reaches make and the caller unchanged.
+run: build ## build every table from raw/ into $(OUT)
+	./standpunten build --raw raw --out $(OUT)
 
-release: ## publish a new release under output/releases when raw/ changed (NOTES="..." for the notes)
-	$(GO) run ./cmd/standpunten release --raw raw --out output $(if $(NOTES),--notes "$(NOTES)")
+release: build ## publish a new release under output/releases when raw/ changed (NOTES="..." for the notes)
+	./standpunten release --raw raw --out output $(if $(NOTES),--notes "$(NOTES)")
 
-verify: ## the latest committed release must be exactly what raw/ builds
-	$(GO) run ./cmd/standpunten verify --raw raw --out output
+verify: build ## the latest committed release must be exactly what raw/ builds
+	./standpunten verify --raw raw --out output
 
 test: lint tidy-check unit crash-test verify conformance ## everything CI runs
 
