@@ -10,7 +10,7 @@
 //   load     no console error (a CSP violation is one), no uncaught error, no failed request, no dialog
 //   counts   every number marked data-count / data-cell equals a count over the release's JSON
 //            tables; the table row counts equal datapackage.json; each download's size and SHA-256
-//            equal the file's and datapackage.json's
+//            equal the file's and datapackage.json's, and its DuckDB line reads datapackage.json's rows
 //   filter   choosing one party shows exactly that party's passages (compared with DuckDB over the
 //            release's Parquet files), for every party; an election and a kind together too
 //   search   a phrase from a passage finds exactly the passages DuckDB finds holding it
@@ -209,7 +209,22 @@ async function checkPage(ctx, dir, name, spec, rel, rawRoot, shots, xss) {
   const tableFiles = rel.pkg.resources.length;
   const listed = downloads.filter((d) => rel.pkg.resources.some((r) => r.path === d.path)).length;
   if (listed !== tableFiles) issues.push(`downloads list ${listed} of the ${tableFiles} files datapackage.json describes`);
-  report(`browser counts ${where}`, issues, `${marks.length} counted numbers, ${downloads.length} downloads (size, SHA-256)`);
+  // Each DuckDB line of the downloads, run from the release folder, reads the file's rows.
+  const sqls = await page.$$eval('tr', (trs) => trs.flatMap((tr) => {
+    const file = tr.querySelector('[data-bytes]');
+    return file ? [...tr.querySelectorAll('code.snippet')].map((c) => [file.getAttribute('data-bytes'), c.textContent]).filter(([, t]) => t.startsWith('SELECT ')) : [];
+  }));
+  await rel.all(`SET file_search_path = ${lit(dir)}`);
+  for (const [file, sql] of sqls) {
+    const res = rel.pkg.resources.find((r) => r.path === file);
+    try {
+      const n = Number((await rel.all(`SELECT count(*)::INTEGER FROM (${sql.replace(/;\s*$/, '')})`))[0][0]);
+      if (!res || n !== res.rows) issues.push(`download ${file}: \`${sql}\` reads ${n} rows, datapackage.json says ${res && res.rows}`);
+    } catch (e) {
+      issues.push(`download ${file}: \`${sql}\` fails in DuckDB: ${e.message.split('\n')[0]}`);
+    }
+  }
+  report(`browser counts ${where}`, issues, `${marks.length} counted numbers, ${downloads.length} downloads (size, SHA-256), ${sqls.length} DuckDB lines run`);
 
   // filter: every party, then an election with a kind
   const fIssues = [];
