@@ -2,6 +2,7 @@ package extract
 
 import (
 	"fmt"
+	"sort"
 	"unicode/utf8"
 
 	"github.com/standpunten/standpunten/pipeline/model"
@@ -21,28 +22,30 @@ func Account(t *Text, ex *model.Extracted) (model.Accounting, error) {
 	for i, c := range classes {
 		idx[c] = uint8(i + 1)
 	}
+	dropped := idx[model.ClassDropped]
 	mark := func(s, e int64, c model.Class, what string) error {
 		if s < 0 || e > int64(len(t.Raw)) || s > e {
 			return fmt.Errorf("%s: %s span %d..%d lies outside the file (%d bytes)", t.File, what, s, e, len(t.Raw))
 		}
+		ci := idx[c]
 		for i := s; i < e; i++ {
 			if classOf[i] != none {
 				l, col := position(t.Raw, int(i))
 				return fmt.Errorf("%s:%d:%d: %s span %d..%d overlaps another span", t.File, l, col, what, s, e)
 			}
-			classOf[i] = idx[c]
+			classOf[i] = ci
 		}
 		acc.Classes[c] += e - s
 		return nil
 	}
+	lines := lineEnds(t.Raw)
 	for _, sp := range ex.Spans {
 		if err := mark(sp.Start, sp.End, sp.Class, sp.Label); err != nil {
 			return acc, err
 		}
 		acc.Labels[string(sp.Class)+":"+sp.Label] += sp.End - sp.Start
 		if sp.Class == model.ClassDropped {
-			l, _ := position(t.Raw, int(sp.Start))
-			acc.Dropped = append(acc.Dropped, model.DroppedSpan{Start: sp.Start, End: sp.End, Line: int64(l), Reason: sp.Label, Text: decodeSpan(t, sp)})
+			acc.Dropped = append(acc.Dropped, model.DroppedSpan{Start: sp.Start, End: sp.End, Line: int64(lines.line(int(sp.Start))), Reason: sp.Label, Text: decodeSpan(t, sp)})
 		}
 	}
 	// A passage's span is its outer stretch: dropped furniture inside it (a running header between
@@ -52,12 +55,12 @@ func Account(t *Text, ex *model.Extracted) (model.Accounting, error) {
 			return acc, fmt.Errorf("%s: %s span %d..%d lies outside the file (%d bytes)", t.File, u.Kind, u.Start, u.End, len(t.Raw))
 		}
 		for i := u.Start; i < u.End; {
-			if classOf[i] == idx[model.ClassDropped] {
+			if classOf[i] == dropped {
 				i++
 				continue
 			}
 			j := i
-			for j < u.End && classOf[j] != idx[model.ClassDropped] {
+			for j < u.End && classOf[j] != dropped {
 				j++
 			}
 			if err := mark(i, j, model.ClassPassage, string(u.Kind)); err != nil {
@@ -89,6 +92,35 @@ func Account(t *Text, ex *model.Extracted) (model.Accounting, error) {
 		return acc, fmt.Errorf("%s: accounted %d of %d bytes", t.File, sum, acc.Bytes)
 	}
 	return acc, nil
+}
+
+// breakEnds holds the offset just past each line break of a raw file, in order: the starts of its
+// lines after the first.
+type breakEnds []int
+
+// lineEnds finds the line breaks of b as position does, so that line gives position's line.
+func lineEnds(b []byte) breakEnds {
+	var out breakEnds
+	for k := 0; k < len(b); {
+		if c := b[k]; c != '\n' && c != '\r' && c != 0xE2 {
+			k++ // no line break starts with another byte (breakAt)
+			continue
+		}
+		n := breakAt(b, k)
+		if n == 0 {
+			k++
+			continue
+		}
+		k += n
+		out = append(out, k)
+	}
+	return out
+}
+
+// line is the 1-based line of byte i, as position(b, i) gives it: one more than the number of line
+// breaks that end at or before i (a byte inside a CRLF belongs to the line before).
+func (ends breakEnds) line(i int) int {
+	return 1 + sort.SearchInts(ends, i+1)
 }
 
 func decodeSpan(t *Text, sp model.Span) string {

@@ -48,9 +48,12 @@ func Read(src registry.Source, maxBytes int64) (*Text, error) {
 	}
 	// A FIFO, device or socket would block the run (while it holds the release lock) or never end:
 	// look before opening.
+	size := int64(0) // the file's size, if known: the buffer to read it into
 	if st, err := os.Stat(src.Path); err == nil && !st.Mode().IsRegular() && !st.IsDir() {
 		return nil, fail(0, 0, fmt.Sprintf("document %q is not a regular file (%s)", src.ID, fileKind(st.Mode())),
 			"point `file` in sources.toml at a plain text file")
+	} else if err == nil {
+		size = st.Size()
 	}
 	f, err := os.Open(src.Path)
 	if err != nil {
@@ -60,7 +63,7 @@ func Read(src registry.Source, maxBytes int64) (*Text, error) {
 	if maxBytes <= 0 {
 		maxBytes = DefaultMaxBytes
 	}
-	raw, err := io.ReadAll(io.LimitReader(f, maxBytes+1))
+	raw, err := readAll(io.LimitReader(f, maxBytes+1), min(size, maxBytes)+1)
 	if err != nil {
 		return nil, cannotRead(err)
 	}
@@ -101,6 +104,25 @@ func Read(src registry.Source, maxBytes int64) (*Text, error) {
 		t.S = s
 	}
 	return t, nil
+}
+
+// readAll is io.ReadAll into a buffer of size bytes to start with: the file's size and one more, so
+// that the whole file and the last read, which finds EOF, fit without growing the buffer.
+func readAll(r io.Reader, size int64) ([]byte, error) {
+	b := make([]byte, 0, max(size, 512))
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+	}
 }
 
 // readHint says what to do about a file that cannot be opened or read, by the cause: a missing file

@@ -26,6 +26,9 @@ func (l Lexicon) Has(w string) bool { _, ok := l[w]; return ok }
 func (l Lexicon) Add(text string) {
 	for _, line := range splitLines(text) {
 		ln := text[line.start:line.end]
+		if strings.IndexByte(ln, '-') < 0 {
+			continue // every word recorded has a hyphen in it
+		}
 		ln = strings.TrimRightFunc(ln, isSpace)
 		for _, f := range strings.FieldsFunc(ln, func(r rune) bool { return !isWordChar(r) && r != '-' }) {
 			f = strings.Trim(f, "-")

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -84,18 +85,18 @@ type cut struct {
 }
 
 var (
-	pageLineRE    = regexp.MustCompile(`^[0-9]{1,4}([ \t]+[0-9]{1,4})?$`)
+	pageLineRE    = anchoredAt(`^[0-9]{1,4}([ \t]+[0-9]{1,4})?$`, digits)
 	paginaRE      = regexp.MustCompile(`(?i)\b(pagina|page|blz\.?)[ \t]*[0-9]*[ \t]*(van|of|/)[ \t]*[0-9]+([ \t]+[0-9]+)?`)
 	capsLabelRE   = regexp.MustCompile(`\p{Ll}[ \t]+([0-9]{1,2}\.?[ \t]+\p{Lu}{3,}(?:[ \t]+[\p{Lu}&]{2,}){0,5})$`)
 	tailRE        = regexp.MustCompile(`[.!?]["”’)]?[ \t\x{00A0}]+(\p{Lu}[^.!?:;,•]{2,60})$`)
 	gluedEndRE    = regexp.MustCompile(`([\p{L}.!?:;,)’”" \t])([0-9]{1,3}(?:[ \t]+[0-9]{1,3})?)$`)
-	gluedStartRE  = regexp.MustCompile(`^([0-9]{1,3})(\p{Lu}[\p{Ll}\p{Lu}])`)
+	gluedStartRE  = anchoredAt(`^([0-9]{1,3})(\p{Lu}[\p{Ll}\p{Lu}])`, digits)
 	gluedMidRE    = regexp.MustCompile(`[ \t]([0-9]{1,3})\p{Ll}{2,}|[\p{Ll}.!?:;)’”]([0-9]{1,3})\p{Lu}\p{Ll}|[.!?:;)’”]([0-9]{1,3})[ \t]+[•▶►■▪●]`)
-	bulletRE      = regexp.MustCompile(`^(?:[•▶►›■▪●◦○·◆◇▸➢➤✓✔\x{F0B7}\x{F0A7}\x{F076}\x{F0D8}\x{F0FC}\x{E000}-\x{F8FF}][ \t\x{00A0}]*)+`)
-	dashBulletRE  = regexp.MustCompile(`^[-–—*][ \t\x{00A0}]+`)
-	wingdingsRE   = regexp.MustCompile(`^6(\p{Lu}\p{Ll})`)
-	numberRE      = regexp.MustCompile(`^([0-9]{1,3}(?:\.[0-9]{1,3}){0,3})(?:[ \t]*[.)])?[ \t\x{00A0}]+`)
-	chapterRE     = regexp.MustCompile(`^(?i:hoofdstuk)[ \t]+([0-9]{1,3}[a-z]?)\b`)
+	bulletRE      = anchoredAt(`^(?:[•▶►›■▪●◦○·◆◇▸➢➤✓✔\x{F0B7}\x{F0A7}\x{F076}\x{F0D8}\x{F0FC}\x{E000}-\x{F8FF}][ \t\x{00A0}]*)+`, "\x80")
+	dashBulletRE  = anchoredAt(`^[-–—*][ \t\x{00A0}]+`, "-*\x80")
+	wingdingsRE   = anchoredAt(`^6(\p{Lu}\p{Ll})`, "6")
+	numberRE      = anchoredAt(`^([0-9]{1,3}(?:\.[0-9]{1,3}){0,3})(?:[ \t]*[.)])?[ \t\x{00A0}]+`, digits)
+	chapterRE     = anchoredAt(`^(?i:hoofdstuk)[ \t]+([0-9]{1,3}[a-z]?)\b`, "hH")
 	glueSentRE    = regexp.MustCompile(`[\p{Ll})\]’”][.!?:]\p{Lu}`)
 	glueBulletRE  = regexp.MustCompile(`[.!?:;]["”’)]?[ \t]*([•▶►■▪●\x{F0B7}\x{F0A7}])|[.!?;]["”’)]?[ \t]+(6)\p{Lu}\p{Ll}`)
 	gluePointRE   = regexp.MustCompile(`[.!?;:]["”’)]?[ \t]+([0-9]{1,2})(?:[.)][ \t]+|[ \t]{2,})\p{Lu}`)
@@ -103,6 +104,9 @@ var (
 	glueCapsWord  = regexp.MustCompile(`\p{Lu}{3,}\p{Lu}\p{Ll}{2,}`)
 	furnitureWord = regexp.MustCompile(`(?i)programma|hoofdstuk|pagina|inhoudsopgave`)
 )
+
+// digits are the first bytes of the patterns that start with a number (anchoredAt).
+const digits = "0123456789"
 
 // pdfText reads plain text extracted from a PDF. See doc.go for the rules; in short: find the page
 // furniture, cut it out, split lines where a heading or a new unit was glued on, then assemble
@@ -176,7 +180,7 @@ func (p *parser) furniture(first, last int) []cut {
 		if t == "" || covered(l.s, l.e) {
 			continue
 		}
-		for _, m := range paginaRE.FindAllStringIndex(t, -1) {
+		for _, m := range pagina(t) {
 			add(l.s+m[0], l.s+m[1], ReasonPageNumber)
 			pages = append(pages, pageCand{n: -1})
 		}
@@ -224,7 +228,7 @@ func (p *parser) furniture(first, last int) []cut {
 	for _, l := range lines {
 		for _, r := range p.residual(l.s, l.e, cuts) {
 			t := p.t.S[r[0]:r[1]]
-			if m := gluedEndRE.FindStringSubmatchIndex(t); m != nil && !p.knownToken(t, m[4]) {
+			if m := gluedEnd(t); m != nil && !p.knownToken(t, m[4]) {
 				f := strings.Fields(t[m[4]:m[5]])
 				n, _ := strconv.Atoi(f[0])
 				pair := false
@@ -238,7 +242,7 @@ func (p *parser) furniture(first, last int) []cut {
 				n, _ := strconv.Atoi(t[m[2]:m[3]])
 				glued = append(glued, pageCand{n: n, s: r[0] + m[2], e: r[0] + m[3]})
 			}
-			for _, m := range gluedMidRE.FindAllStringSubmatchIndex(t, -1) {
+			for _, m := range gluedMid(t) {
 				a, b := m[2], m[3]
 				for k := 4; a < 0 && k+1 < len(m); k += 2 {
 					a, b = m[k], m[k+1]
@@ -329,7 +333,7 @@ func (p *parser) knownToken(t string, i int) bool {
 	return strings.Count(p.t.S, w) > 1
 }
 
-var lineNumberRE = regexp.MustCompile(`^([0-9]{1,4})[ \t]+\S`)
+var lineNumberRE = anchoredAt(`^([0-9]{1,4})[ \t]+\S`, digits)
 
 // lineNumbers finds printed line numbers (a concept programme numbered for amendments): numbers at
 // the start of lines that go up by one per line (or by five every five lines), on six lines or more,
@@ -423,53 +427,77 @@ func (p *parser) residual(s, e int, cuts []cut) [][2]int {
 	return out
 }
 
+// masked is a stretch of the decoded text with every run of digits made one '#' and every run of
+// white space one ' '.
 type masked struct {
-	s   string // digits runs as '#', white space runs as ' '
-	off []int  // off[i]: decoded offset of s[i]; one extra entry for the end
+	s     string
+	start int       // decoded offset of s[0]
+	runs  []maskRun // the runs that became one byte, in order
+}
+
+// maskRun is a run of digits or white space, decoded text [from, to), that is the one byte s[at].
+// Only runs of two bytes or more are listed: a run of one byte maps onto its byte in s like the
+// copied bytes around it.
+type maskRun struct{ at, from, to int }
+
+// off is the decoded offset of s[i], for i at a rune boundary of s or len(s) (the end). Between two
+// listed runs s is a copy of the decoded text, byte for byte.
+func (m *masked) off(i int) int {
+	k := sort.Search(len(m.runs), func(k int) bool { return m.runs[k].at > i }) - 1
+	if k < 0 {
+		return m.start + i
+	}
+	r := m.runs[k]
+	if r.at == i {
+		return r.from
+	}
+	return r.to + i - r.at - 1
 }
 
 func (p *parser) mask(s, e int) masked {
-	var m masked
+	m := masked{start: s}
 	var b strings.Builder
+	b.Grow(e - s)
 	for i := s; i < e; {
+		if c := p.t.S[i]; c < utf8.RuneSelf && !isDigitByte(c) && !asciiSpace(c) {
+			// Plain ASCII (the common case): neither a digit nor white space, copied as is.
+			b.WriteByte(c)
+			i++
+			continue
+		}
 		r, n := utf8.DecodeRuneInString(p.t.S[i:])
-		switch {
-		case unicode.IsDigit(r):
-			j := i
-			for j < e {
-				r2, n2 := utf8.DecodeRuneInString(p.t.S[j:])
-				if !unicode.IsDigit(r2) {
-					break
-				}
-				j += n2
+		digit := unicode.IsDigit(r)
+		if !digit && !isSpace(r) {
+			b.WriteString(p.t.S[i : i+n])
+			i += n
+			continue
+		}
+		j := i
+		for j < e {
+			r2, n2 := utf8.DecodeRuneInString(p.t.S[j:])
+			if digit && !unicode.IsDigit(r2) || !digit && !isSpace(r2) {
+				break
 			}
+			j += n2
+		}
+		if digit {
 			b.WriteByte('#')
-			m.off = append(m.off, i)
-			i = j
-			continue
-		case isSpace(r):
-			j := i
-			for j < e {
-				r2, n2 := utf8.DecodeRuneInString(p.t.S[j:])
-				if !isSpace(r2) {
-					break
-				}
-				j += n2
-			}
+		} else {
 			b.WriteByte(' ')
-			m.off = append(m.off, i)
-			i = j
-			continue
 		}
-		b.WriteString(p.t.S[i : i+n])
-		for k := 0; k < n; k++ {
-			m.off = append(m.off, i)
+		if j-i > 1 {
+			// A run of one byte (a lone space or digit) stays where it was: no entry needed.
+			m.runs = append(m.runs, maskRun{at: b.Len() - 1, from: i, to: j})
 		}
-		i += n
+		i = j
 	}
-	m.off = append(m.off, e)
 	m.s = b.String()
 	return m
+}
+
+// asciiSpace reports the ASCII characters that unicode.IsSpace (and so isSpace) accepts.
+func asciiSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
 }
 
 // repeatedEdges finds running headers and footers: a run of three or more words (digits masked,
@@ -523,7 +551,7 @@ func (p *parser) repeatedEdges(ranges [][2]int) []*regexp.Regexp {
 		endsInName := func(x runOcc) bool {
 			m := ms[x.line]
 			for k := x.to - 1; p.m != nil && k >= max(x.to-2, x.from+1); k-- {
-				if _, ok := p.m.Exact(p.t.S[m.off[toks[x.line][k].s]:m.off[toks[x.line][x.to-1].e]]); ok {
+				if _, ok := p.m.Exact(p.t.S[m.off(toks[x.line][k].s):m.off(toks[x.line][x.to-1].e)]); ok {
 					return true
 				}
 			}
@@ -553,7 +581,7 @@ func (p *parser) repeatedEdges(ranges [][2]int) []*regexp.Regexp {
 			var ds []string
 			for i := toks[x.line][x.from].s; i < toks[x.line][x.to-1].e; i++ {
 				if m.s[i] == '#' {
-					ds = append(ds, p.t.S[m.off[i]:m.off[i+1]])
+					ds = append(ds, p.t.S[m.off(i):m.off(i+1)])
 				}
 			}
 			return ds
@@ -722,7 +750,11 @@ type runOcc struct{ line, from, to int }
 // collision cannot merge two runs.
 func recurringRuns(ms []masked, toks [][]tok, minRun, maxRun int) map[string][]runOcc {
 	ids := make([][]uint32, len(toks))
-	intern := map[string]uint32{}
+	total := 0
+	for _, t := range toks {
+		total += len(t)
+	}
+	intern := make(map[string]uint32, total/2) // a text's distinct words: about half its words
 	for i := range toks {
 		ids[i] = make([]uint32, len(toks[i]))
 		for k, t := range toks[i] {
@@ -741,7 +773,7 @@ func recurringRuns(ms []masked, toks [][]tok, minRun, maxRun int) map[string][]r
 		h          uint64
 	}
 	// Level minRun: every place.
-	var cur []place
+	cur := make([]place, 0, total)
 	for i := range ids {
 		for from := 0; from+minRun <= len(ids[i]); from++ {
 			var h uint64
@@ -761,8 +793,9 @@ func recurringRuns(ms []masked, toks [][]tok, minRun, maxRun int) map[string][]r
 	}
 	out := map[string][]runOcc{}
 	for n := minRun; n <= maxRun && len(cur) > 0; n++ {
-		// Lines per hash; a place survives when its hash is on two lines or more.
-		type seen struct{ last, lines int }
+		// Lines per hash; a place survives when its hash is on two lines or more. group is 1 + the
+		// first run (below) with the hash.
+		type seen struct{ last, lines, group int }
 		byHash := make(map[uint64]seen, len(cur))
 		for _, pl := range cur {
 			s := byHash[pl.h]
@@ -778,20 +811,41 @@ func recurringRuns(ms []masked, toks [][]tok, minRun, maxRun int) map[string][]r
 				kept = append(kept, pl)
 			}
 		}
-		// The runs themselves, by text: the first place on each line, lines in order (places are
-		// in line and token order).
-		level := map[string][]runOcc{}
+		// The runs themselves, by their tokens: the first place on each line, lines in order
+		// (places are in line and token order). Equal token numbers are equal words, so runs are
+		// told apart by their numbers (within a hash; sameHash chains the runs that share one), and
+		// the text key is built once per run that recurs.
+		var runs [][]runOcc
+		var sameHash []int // sameHash[r]: 1 + the next run with run r's hash, or 0
 		for _, pl := range kept {
-			k := key(pl.line, pl.from, pl.from+n)
-			o := level[k]
-			if len(o) > 0 && o[len(o)-1].line == pl.line {
+			words := ids[pl.line][pl.from : pl.from+n]
+			sh := byHash[pl.h]
+			r := sh.group - 1
+			for r >= 0 && !slices.Equal(ids[runs[r][0].line][runs[r][0].from:runs[r][0].to], words) {
+				if sameHash[r] == 0 {
+					sameHash[r] = len(runs) + 1
+					r = -1
+					break
+				}
+				r = sameHash[r] - 1
+			}
+			if r < 0 {
+				if sh.group == 0 {
+					sh.group = len(runs) + 1
+					byHash[pl.h] = sh
+				}
+				runs = append(runs, nil)
+				sameHash = append(sameHash, 0)
+				r = len(runs) - 1
+			}
+			if o := runs[r]; len(o) > 0 && o[len(o)-1].line == pl.line {
 				continue
 			}
-			level[k] = append(o, runOcc{pl.line, pl.from, pl.from + n})
+			runs[r] = append(runs[r], runOcc{pl.line, pl.from, pl.from + n})
 		}
-		for k, o := range level {
+		for _, o := range runs {
 			if len(o) >= 2 {
-				out[k] = o
+				out[key(o[0].line, o[0].from, o[0].to)] = o
 			}
 		}
 		// Extend the surviving places by one token.
@@ -812,13 +866,18 @@ func maskedTokens(s string) []tok {
 	var out []tok
 	start := -1
 	var prev rune
+	prevLower, prevUpper := false, false
 	for i, r := range s {
 		// Split where a lower-case letter runs into capitals ("samenlevingVERKIEZINGS") and where
 		// capitals run into a capitalised word ("TELTMeer"), but not inside names like "PvdA" or
-		// "ChristenUnie".
-		split := r == ' ' || r == '#' || prev == '#' || strings.ContainsRune(".!?:;", prev) && unicode.IsUpper(r) ||
-			unicode.IsLower(prev) && capsRunAt(s[i:], 3) ||
-			unicode.IsUpper(prev) && unicode.IsUpper(r) && lowerAfter(s[i:]) && capsRunBefore(s[:i], 3)
+		// "ChristenUnie". Each of the last three cases needs r to be a capital (a run of capitals
+		// at s[i:] starts with r), so they are only looked at then.
+		upper := unicode.IsUpper(r)
+		split := r == ' ' || r == '#' || prev == '#' ||
+			upper && (prev == '.' || prev == '!' || prev == '?' || prev == ':' || prev == ';' ||
+				prevLower && capsRunAt(s[i:], 3) ||
+				prevUpper && lowerAfter(s[i:]) && capsRunBefore(s[:i], 3))
+		prevLower, prevUpper = unicode.IsLower(r), upper
 		if split && start >= 0 {
 			out = append(out, tok{start, i})
 			start = -1
@@ -860,7 +919,7 @@ func (p *parser) furnitureLike(s string) bool {
 	if letters < 6 || len(s) < 12 {
 		return false
 	}
-	if furnitureWord.MatchString(s) {
+	if furnitureWordIn(s) {
 		return true
 	}
 	return upper*10 >= letters*8
@@ -909,26 +968,26 @@ func (p *parser) glueSplit(s, e int) [][2]int {
 		return [][2]int{{s, e}}
 	}
 	var at []int
-	for _, m := range glueSentRE.FindAllStringIndex(t, -1) {
+	for _, m := range glueSent(t) {
 		_, n := utf8.DecodeRuneInString(t[m[0]:])
 		_, n2 := utf8.DecodeRuneInString(t[m[0]+n:])
 		at = append(at, m[0]+n+n2)
 	}
-	for _, m := range gluePointRE.FindAllStringSubmatchIndex(t, -1) {
+	for _, m := range gluePoint(t) {
 		at = append(at, m[2])
 	}
-	for _, m := range glueBulletRE.FindAllStringSubmatchIndex(t, -1) {
+	for _, m := range glueBullet(t) {
 		if m[2] >= 0 {
 			at = append(at, m[2])
 		} else {
 			at = append(at, m[4])
 		}
 	}
-	for _, m := range glueCapsRE.FindAllStringIndex(t, -1) {
+	for _, m := range glueCaps(t) {
 		_, n := utf8.DecodeRuneInString(t[m[0]:])
 		at = append(at, m[0]+n)
 	}
-	for _, m := range glueCapsWord.FindAllStringIndex(t, -1) {
+	for _, m := range glueCapsWords(t) {
 		// Split before the capital that starts the lower-case word.
 		k := m[1]
 		for k > m[0] {
@@ -970,12 +1029,12 @@ func (p *parser) splitTails(segs []seg, w int) []seg {
 		nextNew := i+1 == len(segs) || segs[i+1].afterBlank || !opensLower(p.t.S[segs[i+1].start:segs[i+1].end])
 		t := p.t.S[s.start:s.end]
 		// "…nieuwe coöperatievormen 4. EERLIJKE ECONOMIE": a numbered label in capitals.
-		m := capsLabelRE.FindStringSubmatchIndex(t)
+		m := capsLabel(t)
 		label, continues := m != nil, !nextNew
 		if m != nil {
 			nextNew = true
 		} else {
-			m = tailRE.FindStringSubmatchIndex(t)
+			m = sentenceTail(t)
 		}
 		if m != nil && chapterRE.MatchString(t[m[2]:m[3]]) {
 			// "…treinverbindingen. HOOFDSTUK 7": a chapter label stands apart however it is spaced.
@@ -986,8 +1045,7 @@ func (p *parser) splitTails(segs []seg, w int) []seg {
 		// The tail stands apart: two spaces before it, or two after it at the line end (text
 		// objects of their own in the PDF); one space is how a wrapped sentence goes on.
 		apart := m != nil && (strings.HasSuffix(strings.TrimRight(t[:m[2]], "\u00A0"), "  ") ||
-			strings.HasPrefix(p.t.S[s.end:p.lines[s.line].end], "  ") || chapterRE.MatchString(t[m[2]:m[3]]) ||
-			capsLabelRE.MatchString(t))
+			strings.HasPrefix(p.t.S[s.end:p.lines[s.line].end], "  ") || chapterRE.MatchString(t[m[2]:m[3]]) || label)
 		if !nextNew || !apart || len(strings.Fields(t[m[2]:m[3]])) > 5 || m[2] < 10 || utf8.RuneCountInString(t[m[2]:m[3]]) > w/2 {
 			out = append(out, s)
 			continue
@@ -1118,12 +1176,13 @@ type pendingHeading struct {
 	caps       bool
 }
 
+// sentenceEnd is the pattern that endsSentence matches by hand (FuzzPrefilters holds them together).
 var sentenceEnd = regexp.MustCompile(`[.!?:;…]["'’”)\]]*$`)
 
 func (a *assembler) text(s seg) string { return a.p.t.S[s.start:s.end] }
 
 // ended reports whether a segment's text ends a sentence.
-func (a *assembler) ended(s seg) bool { return sentenceEnd.MatchString(a.text(s)) }
+func (a *assembler) ended(s seg) bool { return endsSentence(a.text(s)) }
 
 func opensLower(t string) bool {
 	for _, r := range t {
@@ -1248,7 +1307,7 @@ func (a *assembler) strongStart(s seg) bool {
 }
 
 func (a *assembler) headingLevel(t string, short, nextStartsNew bool, next string) (int, bool) {
-	if sentenceEnd.MatchString(t) && !strings.HasSuffix(t, ":") {
+	if endsSentence(t) && !strings.HasSuffix(t, ":") {
 		return 0, false
 	}
 	if strings.HasSuffix(t, ",") && !(a.cur == nil && len(a.p.out.Units) == 0 && short) {
