@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"github.com/standpunten/standpunten/pipeline/changes"
 	"github.com/standpunten/standpunten/pipeline/codebook"
@@ -13,6 +15,7 @@ import (
 	"github.com/standpunten/standpunten/pipeline/model"
 	"github.com/standpunten/standpunten/pipeline/publish"
 	"github.com/standpunten/standpunten/pipeline/registry"
+	"github.com/standpunten/standpunten/pipeline/site"
 	"github.com/standpunten/standpunten/schemas"
 )
 
@@ -28,12 +31,13 @@ type draft struct {
 	citation string
 	computed changes.Level // the level the data and files call for, before --bump
 	skip     bool          // nothing to publish: the latest release is up to date
+	pages    map[string][]byte
 }
 
 // PageFile is a release's page (Dutch), and PageFileEN its English one.
 const (
-	PageFile   = "index.html"
-	PageFileEN = "index.en.html"
+	PageFile   = site.PageNL
+	PageFileEN = site.PageEN
 )
 
 // hasArtefact reports whether releases written now have the file name.
@@ -70,7 +74,53 @@ func artefacts() []artefact {
 		{CodebookFile, func(d *draft, _ []written) ([]byte, error) { return codebook.Generate(codebookInput(d)) }},
 		{DataPackageFile, func(d *draft, _ []written) ([]byte, error) { return metadata.DataPackage(d.meta) }},
 		{DCATFile, func(d *draft, _ []written) ([]byte, error) { return metadata.DCAT(d.meta) }},
+		{PageFile, func(d *draft, before []written) ([]byte, error) { return d.page(PageFile, before) }},
+		{PageFileEN, func(d *draft, before []written) ([]byte, error) { return d.page(PageFileEN, before) }},
 	}
+}
+
+// page renders the release's pages once (both list the same files: those written before the
+// first) and returns the one named.
+func (d *draft) page(name string, before []written) ([]byte, error) {
+	if d.pages == nil {
+		files := make([]site.File, 0, len(before))
+		for _, w := range before {
+			files = append(files, siteFile(w))
+		}
+		pages, err := site.Pages(site.Input{Dataset: d.dataset, Version: d.changes.Version, Date: d.date, Citation: d.citation,
+			Changes: d.changes, Schemas: d.set, Tables: d.snap.Tables, Files: files})
+		if err != nil {
+			return nil, err
+		}
+		d.pages = pages
+	}
+	b, ok := d.pages[name]
+	if !ok {
+		return nil, fmt.Errorf("release: site.Pages made no %s", name)
+	}
+	return b, nil
+}
+
+// siteFile describes a written file for the downloads list: its format from the folder of a table
+// (parquet/, csv/, json/) or from the extension of a metadata file.
+func siteFile(w written) site.File {
+	f := site.File{Path: w.Path, Bytes: w.Bytes, SHA256: w.SHA256}
+	if dir, file, ok := strings.Cut(w.Path, "/"); ok {
+		f.Format = dir
+		f.Table = strings.TrimSuffix(file, path.Ext(file))
+		return f
+	}
+	switch ext := path.Ext(w.Path); ext {
+	case ".md":
+		f.Format = "markdown"
+	case ".jsonld":
+		f.Format = "json-ld"
+	case "":
+		f.Format = "text"
+	default:
+		f.Format = strings.TrimPrefix(ext, ".")
+	}
+	return f
 }
 
 // write renders every artefact in order into dir, which holds the build's files, then writes

@@ -2,6 +2,7 @@ package release
 
 import (
 	"bytes"
+	"encoding/json"
 	"context"
 	"fmt"
 	"os"
@@ -12,7 +13,9 @@ import (
 	"github.com/standpunten/standpunten/pipeline/changes"
 	"github.com/standpunten/standpunten/pipeline/model"
 	"github.com/standpunten/standpunten/pipeline/publish"
+	"github.com/standpunten/standpunten/pipeline/registry"
 	"github.com/standpunten/standpunten/pipeline/sign"
+	"github.com/standpunten/standpunten/pipeline/site"
 )
 
 // stagingName is the name Stage gives the staging folders of releases in OUT/releases.
@@ -43,7 +46,7 @@ func Publish(ctx context.Context, o Options) (*Result, error) {
 
 	// A run killed after its release folder went in place left CHANGELOG.md or latest behind.
 	if !o.DryRun {
-		if err := finish(o.OutDir); err != nil {
+		if err := finish(o.OutDir, o.RawDir); err != nil {
 			return nil, err
 		}
 	}
@@ -120,7 +123,7 @@ func Publish(ctx context.Context, o Options) (*Result, error) {
 	o.crash(FailAfterCommit)
 	res.Status, res.Path = Published, dest
 	log.Info("published", "version", ch.Version, "previous", ch.Previous, "release_level", ch.Level.String(), "path", dest)
-	if err := finish(o.OutDir, o.crash); err != nil {
+	if err := finish(o.OutDir, o.RawDir, o.crash); err != nil {
 		return nil, err
 	}
 	recordFingerprint(o.OutDir, inputs, ch.Version)
@@ -150,6 +153,8 @@ func removeStale(out string) error {
 		filepath.Join(out, ReleasesDir, "."+stagingName+".staging-*"),
 		filepath.Join(out, ReleasesDir, "."+verifyName+".staging-*"),
 		filepath.Join(out, "."+ChangelogFile+".tmp-*"),
+		filepath.Join(out, "."+IndexFile+".tmp-*"),
+		filepath.Join(out, "."+FingerprintFile+".tmp-*"),
 		filepath.Join(out, "."+LatestLink+".tmp-*"),
 	} {
 		stale, err := filepath.Glob(pattern)
@@ -165,10 +170,11 @@ func removeStale(out string) error {
 	return nil
 }
 
-// finish makes OUT/CHANGELOG.md and OUT/latest agree with the release folders: the changelog
-// holds every release's notes, newest first, and latest points at the newest release. Both are
-// replaced by rename, and only when they differ.
-func finish(out string, crash ...func(string)) error {
+// finish makes OUT/CHANGELOG.md, OUT/index.html and OUT/latest agree with the release folders:
+// the changelog holds every release's notes, newest first, the page lists every release (with the
+// dataset's titles from raw/dataset.toml), and latest points at the newest release. Each is
+// replaced by rename, and only when it differs.
+func finish(out, raw string, crash ...func(string)) error {
 	vs, err := Releases(out)
 	if err != nil || len(vs) == 0 {
 		return err
@@ -185,6 +191,16 @@ func finish(out string, crash ...func(string)) error {
 	path := filepath.Join(out, ChangelogFile)
 	if old, err := os.ReadFile(path); err != nil || !bytes.Equal(old, log) {
 		if err := publish.WriteFileAtomic(path, log); err != nil {
+			return err
+		}
+	}
+	page, err := indexPage(out, raw, vs)
+	if err != nil {
+		return err
+	}
+	path = filepath.Join(out, IndexFile)
+	if old, err := os.ReadFile(path); err != nil || !bytes.Equal(old, page) {
+		if err := publish.WriteFileAtomic(path, page); err != nil {
 			return err
 		}
 	}
@@ -214,4 +230,31 @@ func syncDir(dir string) error {
 	}
 	defer f.Close()
 	return f.Sync()
+}
+
+// IndexFile is the output folder's page that lists every release.
+const IndexFile = "index.html"
+
+// indexPage renders OUT/index.html from every release's changes.json.
+func indexPage(out, raw string, versions []string) ([]byte, error) {
+	dataset, err := registry.LoadDataset(raw)
+	if err != nil {
+		return nil, err
+	}
+	var entries []site.Entry
+	for _, v := range versions {
+		dir := Dir(out, v)
+		b, err := os.ReadFile(filepath.Join(dir, ChangesFile))
+		if err != nil {
+			return nil, fmt.Errorf("release: %w", err)
+		}
+		var ch changes.Changes
+		if err := json.Unmarshal(b, &ch); err != nil {
+			return nil, &model.SourceError{File: filepath.Join(dir, ChangesFile), Msg: err.Error(), Hint: "a release folder is never edited by hand"}
+		}
+		_, errNL := os.Stat(filepath.Join(dir, PageFile))
+		_, errEN := os.Stat(filepath.Join(dir, PageFileEN))
+		entries = append(entries, site.Entry{Version: v, Date: mustDate(ch.Date), Changes: &ch, Pages: errNL == nil && errEN == nil})
+	}
+	return site.Index(dataset, entries)
 }

@@ -99,9 +99,12 @@ func TestFirstReleaseThenUpToDate(t *testing.T) {
 	assert.Equal(t, "1.0.0", res.Version)
 	dir := Dir(out, "1.0.0")
 	for _, f := range []string{"parquet/passages.parquet", "csv/passages.csv", "json/passages.json", DataPackageFile, DCATFile,
-		"validation.json", "accounting.json", ChangesFile, ReleaseNotes, CodebookFile, SumsFile} {
+		"validation.json", "accounting.json", ChangesFile, ReleaseNotes, CodebookFile, SumsFile, PageFile, PageFileEN} {
 		assert.FileExists(t, filepath.Join(dir, f))
 	}
+	index, err := os.ReadFile(filepath.Join(out, IndexFile))
+	require.NoError(t, err)
+	assert.Contains(t, string(index), "releases/v1.0.0/index.html", "the output's page links the release's page")
 	link, err := os.Readlink(filepath.Join(out, LatestLink))
 	require.NoError(t, err)
 	assert.Equal(t, "releases/v1.0.0", link)
@@ -319,7 +322,7 @@ func TestFilesOnlyChangeIsPatch(t *testing.T) {
 	res := publishOK(t, raw, out, day1)
 	assert.Equal(t, "1.0.1", res.Version)
 	assert.Equal(t, []string{"no row changed, but v1.0.0 would now be written differently (the dataset metadata in raw/dataset.toml, " +
-		"the schema descriptions or the code changed): SHA256SUMS, datapackage.json, dcat.jsonld"}, res.Reasons)
+		"the schema descriptions or the code changed): SHA256SUMS, datapackage.json, dcat.jsonld, index.en.html, index.html"}, res.Reasons)
 	_, err := Verify(context.Background(), raw, out, 0, nil)
 	require.NoError(t, err)
 
