@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/format"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -428,6 +430,57 @@ func TestDeterministicAtScale(t *testing.T) {
 		require.NoError(t, err)
 		if run == 0 {
 			first = b
+			continue
+		}
+		require.True(t, bytes.Equal(first, b), "run %d wrote different Parquet bytes", run)
+	}
+}
+
+// TestNoDictionaryFallback: a dictionary column whose values would outgrow the dictionary page
+// within one row group (8,192 distinct 4 KiB sections: 32 MiB) makes the writer end row groups
+// early, so no column chunk falls back to PLAIN data pages, whose page encoding stats arrow-go
+// would write in random order. The bytes are the same on every run.
+func TestNoDictionaryFallback(t *testing.T) {
+	set := loadSchemas(t)
+	var rows []model.Row
+	for i := 0; i < 8192; i++ {
+		section := fmt.Sprintf("%06d ", i) + strings.Repeat(string(rune('a'+i%26)), 4096)
+		rows = append(rows, model.Passage{ID: fmt.Sprintf("%016x", i), DocumentID: "d", Kind: model.KindParagraph, Seq: int64(i + 1),
+			Section: section, Text: "t", SourceStart: int64(i * 10), SourceEnd: int64(i*10 + 9), SourceLine: int64(i + 1), Flags: []string{}, SectionPath: []string{}})
+	}
+	var first []byte
+	for run := 0; run < 3; run++ {
+		dir := t.TempDir()
+		writeAll(t, dir, set, map[string][]model.Row{"passages": rows}, 0)
+		path := Path(dir, FormatParquet, "passages")
+		b, err := os.ReadFile(path)
+		require.NoError(t, err)
+		if run == 0 {
+			first = b
+			f, err := os.Open(path)
+			require.NoError(t, err)
+			pf, err := parquet.OpenFile(f, int64(len(b)))
+			require.NoError(t, err)
+			md := pf.Metadata()
+			assert.Greater(t, len(md.RowGroups), 2, "the section column's 32 MiB need several row groups")
+			for g, rg := range md.RowGroups {
+				for _, c := range rg.Columns {
+					dict, plain := false, false
+					for _, st := range c.MetaData.EncodingStats {
+						switch {
+						case st.PageType == format.DictionaryPage:
+							dict = true
+						case st.PageType == format.DataPage && st.Encoding == format.Plain:
+							plain = true
+						}
+					}
+					assert.False(t, dict && plain, "row group %d column %v fell back from its dictionary to PLAIN", g, c.MetaData.PathInSchema)
+				}
+			}
+			f.Close()
+			got, err := ReadParquet(path, set["passages"])
+			require.NoError(t, err)
+			require.Len(t, got, len(rows))
 			continue
 		}
 		require.True(t, bytes.Equal(first, b), "run %d wrote different Parquet bytes", run)

@@ -24,6 +24,25 @@ import (
 // DefaultBatchRows is the number of rows per Arrow record batch and Parquet row group.
 const DefaultBatchRows = 8192
 
+// dictionaryLimit is the size of a Parquet dictionary page. A dictionary that would outgrow it
+// falls back to PLAIN inside its column chunk, and arrow-go (v18.8.0) then writes the chunk's
+// page encoding stats in Go map order, so the same rows could give different bytes; the writer
+// ends a row group before that could happen.
+const dictionaryLimit = 16 << 20
+
+// plainSize is the most a value adds to a PLAIN-encoded dictionary: 4 bytes of length and the
+// bytes of each string, 8 bytes for a number; a list, each of its elements.
+func plainSize(x value) int64 {
+	if x.null {
+		return 0
+	}
+	n := int64(4 + len(x.s) + 8)
+	for _, e := range x.list {
+		n += int64(4 + len(e))
+	}
+	return n
+}
+
 // CreatedBy is the Parquet created_by of every file, fixed so that the bytes do not depend
 // on the library version or the machine.
 const CreatedBy = "standpunten"
@@ -137,6 +156,11 @@ type TableWriter struct {
 	csv    *csv.Writer
 	json   *bufio.Writer
 
+	// dictCols marks the columns written with a dictionary, and dictBytes is, for each, how large
+	// a PLAIN dictionary of the queued rows' values could be at most (every value distinct).
+	dictCols  []bool
+	dictBytes []int64
+
 	cells  []value  // checked cells of the current row
 	record []string // CSV record of the current row
 	keys   [][]byte // `"name":` per column
@@ -177,16 +201,20 @@ func newTableWriter(dir string, t *schemas.Table, meta Meta, batch int) (_ *Tabl
 		// same rows would give different bytes. So no fallback: columns of mostly distinct
 		// values (keys, passage text) are written without a dictionary, where one would not pay
 		// anyway, and the dictionaries of the others may grow large enough for a row group.
-		parquet.WithDictionaryPageSizeLimit(16 << 20),
+		parquet.WithDictionaryPageSizeLimit(dictionaryLimit),
 		parquet.WithStats(true),
 		parquet.WithCreatedBy(CreatedBy),
 		parquet.WithMaxRowGroupLength(int64(batch)),
 	}
-	for _, f := range t.Fields {
+	tw.dictCols = make([]bool, len(cols))
+	for i, f := range t.Fields {
 		if f.Constraints.Unique || f.Name == "text" {
 			opts = append(opts, parquet.WithDictionaryFor(f.Name, false))
+		} else if i < len(cols) {
+			tw.dictCols[i] = true
 		}
 	}
+	tw.dictBytes = make([]int64, len(cols))
 	props := parquet.NewWriterProperties(opts...)
 	// bufio.Writer has no Close, so the Parquet writer leaves the file to us.
 	tw.pqBuf = bufio.NewWriterSize(tw.files[0], 1<<20)
@@ -273,8 +301,22 @@ func (t *TableWriter) write() error {
 	} else {
 		t.line = append(t.line[:0], ",\n{"...)
 	}
+	// A row whose values could take a dictionary past its page limit starts a new row group.
+	if t.queued > 0 {
+		for i, x := range t.cells {
+			if t.dictCols[i] && t.dictBytes[i]+plainSize(x) > dictionaryLimit {
+				if err := t.flush(); err != nil {
+					return err
+				}
+				break
+			}
+		}
+	}
 	for i, x := range t.cells {
 		c := t.cols[i]
+		if t.dictCols[i] {
+			t.dictBytes[i] += plainSize(x)
+		}
 		c.appendArrow(t.rb.Field(i), x)
 		t.record[i] = csvText(c.kind, x)
 		if i > 0 {
@@ -300,6 +342,7 @@ func (t *TableWriter) flush() error {
 	rec := t.rb.NewRecordBatch()
 	defer rec.Release()
 	t.queued = 0
+	clear(t.dictBytes)
 	return t.pq.Write(rec)
 }
 
