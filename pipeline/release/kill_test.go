@@ -1,6 +1,6 @@
 //go:build !race
 
-// The random-kill test runs without the race detector (make crash-test): it starts a few dozen
+// The random-kill test runs without the race detector (make slow-test): it starts a few dozen
 // child processes, and under -race each would take many times as long.
 
 package release
