@@ -13,9 +13,11 @@
 //
 //	go run ./tools/benchscale [-sizes 10MB,100MB,1GB] [-seed 1] [-work DIR] [-keep]
 //	                          [-md BENCHMARKS.md] [-json benchmarks/scale.json] [-step-timeout 30m]
-//	                          [-modules conformance] [-threads 2]
+//	                          [-size-budget 0] [-modules conformance] [-threads 2] [-rev HEAD]
 //
-// Run it from the repository root. -md "" and -json "" write nothing (the smoke pass of CI). It
+// Run it from the repository root. It measures the commit -rev (HEAD by default), built from a
+// clean export of its tree, so that uncommitted work in the tree is not measured; -rev "" builds
+// the working tree as it is (BENCHMARKS.md then says whether it was dirty). -md "" and -json "" write nothing (the smoke pass of CI). It
 // exits 1 when a step failed or did not give the expected outcome (published, up to date,
 // published, verified), 2 on bad flags.
 package main
@@ -54,6 +56,9 @@ type config struct {
 	timeout time.Duration
 	modules string
 	threads int
+	rev     string // the commit to build and measure; "" for the working tree as it is
+	budget  time.Duration
+	schemas string // the schemas of the binary under test
 }
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
@@ -68,8 +73,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	md := fs.String("md", "BENCHMARKS.md", "Markdown report to write (\"\": none)")
 	js := fs.String("json", filepath.Join("benchmarks", "scale.json"), "JSON results to write (\"\": none)")
 	timeout := fs.Duration("step-timeout", 30*time.Minute, "kill a step that runs longer")
+	budget := fs.Duration("size-budget", 0, "time for all steps of one size, from the end of its generation: a step still running at the end is killed, later ones are skipped (0: none)")
 	modules := fs.String("modules", "conformance", "folder whose node_modules holds @duckdb/node-api (\"\": no DuckDB reference)")
 	threads := fs.Int("threads", 2, "DuckDB threads")
+	rev := fs.String("rev", "HEAD", "commit to measure: its tree is exported (git archive) and built; \"\" builds the working tree as it is")
 	hash := fs.String("hash", "", "internal: print the SHA-256 over every file of this folder and exit (the SHA-256 reference step)")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -87,7 +94,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "benchscale: no arguments are taken, got %q\n", fs.Args())
 		return 2
 	}
-	c := config{seed: *seed, work: *work, keep: *keep, md: *md, js: *js, timeout: *timeout, modules: *modules, threads: *threads}
+	c := config{seed: *seed, work: *work, keep: *keep, md: *md, js: *js, timeout: *timeout, modules: *modules, threads: *threads, rev: *rev, budget: *budget}
 	for _, s := range strings.Split(*sizes, ",") {
 		n, err := gencorpus.ParseSize(s)
 		if err != nil {
@@ -124,10 +131,30 @@ func bench(c config, stdout, stderr io.Writer) (*Report, error) {
 		return nil, err
 	}
 	bin := filepath.Join(work, "bin", "standpunten")
-	logf("benchscale: go build -o %s ./cmd/standpunten", bin)
-	if out, err := exec.Command("go", "build", "-o", bin, "./cmd/standpunten").CombinedOutput(); err != nil {
+	src := "."
+	if c.rev != "" {
+		// Build the commit, not the working tree: in a shared tree, others' unfinished changes
+		// would be measured too.
+		src = filepath.Join(work, "src")
+		if err := os.RemoveAll(src); err != nil {
+			return nil, err
+		}
+		if err := os.MkdirAll(src, 0o755); err != nil {
+			return nil, err
+		}
+		logf("benchscale: git archive %s | tar -x -C %s", c.rev, src)
+		archive := exec.Command("sh", "-c", `git archive --format=tar "$1" | tar -x -C "$2"`, "sh", c.rev, src)
+		if out, err := archive.CombinedOutput(); err != nil {
+			return nil, fmt.Errorf("git archive %s: %v\n%s", c.rev, err, out)
+		}
+	}
+	logf("benchscale: go build -o %s ./cmd/standpunten (in %s)", bin, src)
+	gb := exec.Command("go", "build", "-o", bin, "./cmd/standpunten")
+	gb.Dir = src
+	if out, err := gb.CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("go build: %v\n%s", err, out)
 	}
+	c.schemas = filepath.Join(src, "schemas")
 	self, err := os.Executable()
 	if err != nil {
 		return nil, err
@@ -212,6 +239,9 @@ func benchSize(c config, work, bin, self string, size int64, logf func(string, .
 		return nil, err
 	}
 	r := &runner{dir: dir, env: append(os.Environ(), "TMPDIR="+tmp), rawBytes: st.Bytes, timeout: c.timeout, logf: logf}
+	if c.budget > 0 {
+		r.deadline = time.Now().Add(c.budget)
+	}
 	add := func(s *Step) *Step { res.Steps = append(res.Steps, s); return s }
 	expect := func(s *Step, status string) {
 		if s.OK() && status != "" && s.Status != status {
@@ -225,21 +255,27 @@ func benchSize(c config, work, bin, self string, size int64, logf func(string, .
 		res.Rows = buildRows(filepath.Join(dir, "logs", "build.out"))
 		add(r.run("validate", bin, "validate", "--json", "--sources", dir, build))
 		if c.modules != "" {
-			add(r.run("duckdb", "node", filepath.Join("tools", "benchscale", "duckdb.mjs"), "--modules", c.modules, "--schemas", "schemas",
+			add(r.run("duckdb", "node", filepath.Join("tools", "benchscale", "duckdb.mjs"), "--modules", c.modules, "--schemas", c.schemas,
 				"--threads", strconv.Itoa(c.threads), build, filepath.Join(dir, "duckdb")))
 		} else {
 			add(skipped("duckdb", "no DuckDB (-modules \"\" or no node)"))
 		}
 	} else {
-		add(skipped("validate", "the build failed"))
-		add(skipped("duckdb", "the build failed"))
+		add(skipped("validate", after(b)))
+		add(skipped("duckdb", after(b)))
 	}
-	rel := add(r.run("release", bin, "release", "--raw", raw, "--out", out, "--date", firstDate, "--json", "--notes", "Scale benchmark: first release."))
-	expect(rel, "published")
+	var rel *Step
+	if b.OK() {
+		rel = add(r.run("release", bin, "release", "--raw", raw, "--out", out, "--date", firstDate, "--json", "--notes", "Scale benchmark: first release."))
+		expect(rel, "published")
+	} else {
+		// A release builds too: it would fail, or run into the same timeout.
+		rel = add(skipped("release", after(b)))
+	}
 	if rel.OK() {
 		expect(add(r.run("release-unchanged", bin, "release", "--raw", raw, "--out", out, "--date", firstDate, "--json", "--notes", "Scale benchmark: nothing changed.")), "up-to-date")
 	} else {
-		add(skipped("release-unchanged", "the first release failed"))
+		add(skipped("release-unchanged", after(rel)))
 	}
 	edited := filepath.Join(dir, "edited", "raw")
 	if err := gencorpus.LinkCopy(raw, edited); err != nil {
@@ -263,7 +299,7 @@ func benchSize(c config, work, bin, self string, size int64, logf func(string, .
 		}
 	} else {
 		for _, n := range []string{"release-changed", "verify", "diff"} {
-			add(skipped(n, "the first release failed"))
+			add(skipped(n, after(rel)))
 		}
 	}
 	if !c.keep {
@@ -272,6 +308,14 @@ func benchSize(c config, work, bin, self string, size int64, logf func(string, .
 		}
 	}
 	return res, nil
+}
+
+// after says why a step is skipped after s did not succeed.
+func after(s *Step) string {
+	if s.Skipped {
+		return s.Error
+	}
+	return s.Name + " did not succeed"
 }
 
 // buildRows reads the row counts from build --json.

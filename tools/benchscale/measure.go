@@ -47,6 +47,7 @@ type runner struct {
 	env      []string
 	rawBytes int64
 	timeout  time.Duration
+	deadline time.Time // zero: none; past it, the remaining steps are skipped
 	logf     func(format string, args ...any)
 }
 
@@ -54,6 +55,14 @@ type runner struct {
 // timeout) and measures it from its rusage: wall time, user and system CPU time, peak RSS.
 // stdout and stderr go to dir/logs/NAME.{out,err}.
 func (r *runner) run(name string, argv ...string) *Step {
+	timeout := r.timeout
+	if !r.deadline.IsZero() {
+		left := time.Until(r.deadline)
+		if left <= 0 {
+			return skipped(name, "the size's time budget (-size-budget) was used up")
+		}
+		timeout = min(timeout, left)
+	}
 	st := &Step{Name: name, Command: argv, Exit: -1, Load1Before: load1()}
 	logs := filepath.Join(r.dir, "logs")
 	if err := os.MkdirAll(logs, 0o755); err != nil {
@@ -72,7 +81,7 @@ func (r *runner) run(name string, argv ...string) *Step {
 		return st
 	}
 	defer errF.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), r.timeout)
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
 	cmd.Env = r.env
@@ -96,7 +105,7 @@ func (r *runner) run(name string, argv ...string) *Step {
 	}
 	switch {
 	case errors.Is(ctx.Err(), context.DeadlineExceeded):
-		st.Error = fmt.Sprintf("killed after the step timeout of %s", r.timeout)
+		st.Error = fmt.Sprintf("killed after %s (-step-timeout or -size-budget)", timeout.Round(time.Second))
 	case runErr != nil && st.Exit != 0:
 		st.Error = fmt.Sprintf("exit %d: %s", st.Exit, tail(filepath.Join(logs, name+".err"), 600))
 	case runErr != nil:

@@ -17,10 +17,12 @@ import (
 
 // Report is the whole run: the machine, the commit and every size.
 type Report struct {
-	Date       string        `json:"date"`
-	Command    string        `json:"command"`
-	Commit     string        `json:"commit"`
-	Dirty      bool          `json:"dirty"`
+	Date    string `json:"date"`
+	Command string `json:"command"`
+	Commit  string `json:"commit"`
+	Dirty   bool   `json:"dirty"`
+	// Exported: the binary was built from a clean export of Commit (git archive), not the tree.
+	Exported   bool          `json:"built_from_export"`
 	DirtyPaths int           `json:"dirty_paths"`
 	Seed       int64         `json:"seed"`
 	Machine    Machine       `json:"machine"`
@@ -60,10 +62,15 @@ type Target struct {
 
 func newReport(c config) *Report {
 	r := &Report{Date: time.Now().UTC().Format(time.RFC3339), Seed: c.seed, Command: "go run ./tools/benchscale " + strings.Join(os.Args[1:], " ")}
-	r.Commit = strings.TrimSpace(output("git", "rev-parse", "HEAD"))
-	if st := strings.TrimSpace(output("git", "status", "--porcelain")); st != "" {
-		r.Dirty, r.DirtyPaths = true, len(strings.Split(st, "\n"))
+	rev := c.rev
+	if rev == "" {
+		rev = "HEAD"
+		if st := strings.TrimSpace(output("git", "status", "--porcelain")); st != "" {
+			r.Dirty, r.DirtyPaths = true, len(strings.Split(st, "\n"))
+		}
 	}
+	r.Commit = strings.TrimSpace(output("git", "rev-parse", rev+"^{commit}"))
+	r.Exported = c.rev != ""
 	r.Machine = Machine{CPUs: runtime.NumCPU(), CPUModel: cpuModel(), MemoryMB: memTotalMB(),
 		Kernel: strings.TrimSpace(output("uname", "-sr")), GoVersion: strings.TrimSpace(output("go", "env", "GOVERSION")),
 		Node: strings.TrimSpace(output("node", "--version"))}
@@ -288,9 +295,12 @@ func (r *Report) markdown() string {
 	p("Every figure comes from one run of the harness: each step is a child process measured from its rusage, ")
 	p("and the two references (SHA-256 over the corpus, DuckDB converting the build's CSVs) were measured in the same run ")
 	p("on the same corpus. `benchmarks/scale.json` holds the same figures and more (load averages, commands).\n\n")
-	dirty := "clean"
-	if r.Dirty {
-		dirty = fmt.Sprintf("**dirty**: %d paths changed or untracked, other work in progress in the same tree", r.DirtyPaths)
+	dirty := "the working tree, clean"
+	switch {
+	case r.Exported:
+		dirty = "built from a clean export of the commit (`git archive`)"
+	case r.Dirty:
+		dirty = fmt.Sprintf("the working tree, **dirty**: %d paths changed or untracked", r.DirtyPaths)
 	}
 	p("| machine | |\n|---|---|\n")
 	p("| CPUs (`nproc`) | %d |\n| CPU | %s |\n| memory | %.1f GB |\n| kernel | %s |\n| Go | %s |\n", r.Machine.CPUs, r.Machine.CPUModel,
