@@ -11,7 +11,7 @@ import (
 // changes.json (reasons, schema changes) are in English; the templates mark them lang="en".
 type changesView struct {
 	First, None                         bool
-	Notes                               []string // paragraphs of the operator's notes (shown as text)
+	Notes                               [][]span // paragraphs of the operator's notes (text, with `code` spans)
 	Pre, Level, Post                    string   // "A " + "minor" + " release after 1.0.0 because:"
 	Reasons                             []string
 	DocsAdded, DocsChanged, DocsRemoved []docChange
@@ -26,6 +26,40 @@ type changesView struct {
 
 type docChange struct{ ID, Title, RawPath string }
 
+// span is a stretch of the notes' text: plain, or a Markdown code span (`…`). Both are text to
+// the template, which escapes them; Code only chooses the element.
+type span struct {
+	Text string
+	Code bool
+}
+
+// codeSpans splits a paragraph of the notes (Markdown) at its code spans, the one piece of
+// Markdown the notes use for names of files and fields. A backtick without its pair is text.
+func codeSpans(s string) []span {
+	var out []span
+	for {
+		a := strings.IndexByte(s, '`')
+		if a < 0 {
+			break
+		}
+		b := strings.IndexByte(s[a+1:], '`')
+		if b < 0 {
+			break
+		}
+		if a > 0 {
+			out = append(out, span{Text: s[:a]})
+		}
+		if code := s[a+1 : a+1+b]; code != "" {
+			out = append(out, span{Text: code, Code: true})
+		}
+		s = s[a+2+b:]
+	}
+	if s != "" {
+		out = append(out, span{Text: s})
+	}
+	return out
+}
+
 type tableChange struct {
 	Table, Before, After, Added, Removed, Modified, Moved string
 }
@@ -39,7 +73,7 @@ func viewChanges(c *changes.Changes, l *lang, href string) *changesView {
 	v := &changesView{First: c.FirstRelease, ChangesHref: href, L: l.L}
 	for _, para := range strings.Split(strings.TrimSpace(c.Notes), "\n\n") {
 		if para = strings.TrimSpace(para); para != "" {
-			v.Notes = append(v.Notes, strings.Join(strings.Fields(para), " "))
+			v.Notes = append(v.Notes, codeSpans(strings.Join(strings.Fields(para), " ")))
 		}
 	}
 	if !c.FirstRelease {

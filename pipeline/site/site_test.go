@@ -425,3 +425,18 @@ func TestWrongCell(t *testing.T) {
 	_, err := Pages(in)
 	require.ErrorContains(t, err, "table passages, row 1, column text")
 }
+
+func TestCodeSpans(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want []span
+	}{
+		{"plain", []span{{Text: "plain"}}},
+		{"a `b` c", []span{{Text: "a "}, {Text: "b", Code: true}, {Text: " c"}}},
+		{"`x``y`", []span{{Text: "x", Code: true}, {Text: "y", Code: true}}},
+		{"one ` only", []span{{Text: "one ` only"}}},
+		{"`<script>`", []span{{Text: "<script>", Code: true}}},
+	} {
+		assert.Equal(t, tc.want, codeSpans(tc.in), tc.in)
+	}
+}
