@@ -133,6 +133,12 @@ func bench(c config, stdout, stderr io.Writer) (*Report, error) {
 	bin := filepath.Join(work, "bin", "standpunten")
 	src := "."
 	if c.rev != "" {
+		// Resolve the commit once, so the report names the commit that was built.
+		hash, err := exec.Command("git", "rev-parse", "--verify", c.rev+"^{commit}").Output()
+		if err != nil {
+			return nil, fmt.Errorf("git rev-parse %s: %v", c.rev, err)
+		}
+		c.rev = strings.TrimSpace(string(hash))
 		// Build the commit, not the working tree: in a shared tree, others' unfinished changes
 		// would be measured too.
 		src = filepath.Join(work, "src")
