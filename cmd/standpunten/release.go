@@ -48,6 +48,8 @@ type releaseOptions struct {
 	SignKey string
 	// Rebuild ignores the recorded fingerprint (release.Options.Rebuild).
 	Rebuild bool
+	// Progress is auto, always or never (--progress).
+	Progress string
 }
 
 func (o releaseOptions) check(now time.Time) error {
@@ -56,6 +58,8 @@ func (o releaseOptions) check(now time.Time) error {
 		return usageError{errors.New("--raw and --out must not be empty")}
 	case o.Notes != "" && o.NotesFile != "":
 		return usageError{errors.New("give --notes or --notes-file, not both")}
+	case checkProgress(o.Progress) != nil:
+		return checkProgress(o.Progress)
 	case o.Wait < 0:
 		return usageError{errors.New("--wait must not be negative")}
 	case o.RemovalShare <= 0 || o.RemovalShare > 1:
@@ -93,7 +97,7 @@ func (o releaseOptions) logAttrs() []slog.Attr {
 	if o.SignKey != "" {
 		as = append(as, slog.String("sign_key", o.SignKey))
 	}
-	as = append(as, slog.Bool("rebuild", o.Rebuild))
+	as = append(as, slog.Bool("rebuild", o.Rebuild), slog.String("progress", o.Progress))
 	if o.NotesFile != "" {
 		as = append(as, slog.String("notes_file", o.NotesFile))
 	} else if o.Notes != "" {
@@ -130,6 +134,7 @@ func releaseCommand(s *session, usage cli.OnUsageErrorFunc) *cli.Command {
 			&cli.BoolFlag{Name: "json", Usage: "print the summary as one JSON object on stdout (also when the run fails)"},
 			&cli.DurationFlag{Name: "wait", Usage: "wait up to this long for another run's lock, logging who holds it (default: fail at once)"},
 			&cli.BoolFlag{Name: "allow-removals", Usage: "publish even when a registered text loses more than --max-removal-share of its passages, or a table all its rows"},
+			progressFlag(),
 			&cli.BoolFlag{Name: "rebuild", Usage: "decide \"up to date\" by building and comparing in full, not from the recorded fingerprint of raw/, the program and the latest release"},
 			&cli.StringFlag{Name: "sign-key", Usage: "sign SHA256SUMS into SHA256SUMS.sig with this SSH private `KEY` file (no passphrase), or the .pub of a key in ssh-agent"},
 			&cli.FloatFlag{Name: "max-removal-share", Value: release.DefaultRemovalShare, Usage: "the share of a registered text's passages a release may remove without --allow-removals"},
@@ -139,7 +144,7 @@ func releaseCommand(s *session, usage cli.OnUsageErrorFunc) *cli.Command {
 			o := releaseOptions{Raw: cmd.String("raw"), Out: cmd.String("out"), Date: cmd.String("date"), DateGiven: cmd.IsSet("date"), Notes: cmd.String("notes"),
 				NotesFile: cmd.String("notes-file"), Bump: cmd.String("bump"), DryRun: cmd.Bool("dry-run"), JSON: cmd.Bool("json"),
 				Wait: cmd.Duration("wait"), MaxBytes: cmd.Int64("max-bytes"), Failpoint: os.Getenv(failpointEnv),
-				AllowFutureDate: cmd.Bool("allow-future-date"), AllowRemovals: cmd.Bool("allow-removals"), RemovalShare: cmd.Float("max-removal-share"), SignKey: cmd.String("sign-key"), Rebuild: cmd.Bool("rebuild")}
+				AllowFutureDate: cmd.Bool("allow-future-date"), AllowRemovals: cmd.Bool("allow-removals"), RemovalShare: cmd.Float("max-removal-share"), SignKey: cmd.String("sign-key"), Rebuild: cmd.Bool("rebuild"), Progress: cmd.String("progress")}
 			now := time.Now()
 			if o.Date == "" {
 				o.Date = now.UTC().Format("2006-01-02")
@@ -177,6 +182,9 @@ func runRelease(ctx context.Context, s *session, o releaseOptions, sum *releaseS
 	}
 	opts := release.Options{RawDir: o.Raw, OutDir: o.Out, MaxBytes: o.MaxBytes, Date: date, Notes: notes, Bump: bump,
 		DryRun: o.DryRun, Wait: o.Wait, Logger: s.log, AllowRemovals: o.AllowRemovals, RemovalShare: o.RemovalShare, SignKey: o.SignKey, Rebuild: o.Rebuild}
+	report, done := s.progress(o.Progress)
+	defer done()
+	opts.Progress = report
 	if o.Failpoint != "" {
 		opts.Crash = failpoint(ctx, o.Failpoint)
 	}

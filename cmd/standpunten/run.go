@@ -71,6 +71,7 @@ type buildOptions struct {
 	Out      string
 	MaxBytes int64
 	JSON     bool
+	Progress string // auto, always or never (--progress)
 }
 
 func (o buildOptions) check() error {
@@ -80,11 +81,11 @@ func (o buildOptions) check() error {
 	if o.MaxBytes < 0 {
 		return usageError{errors.New("--max-bytes must be positive")}
 	}
-	return nil
+	return checkProgress(o.Progress)
 }
 
 func (o buildOptions) logAttrs() []slog.Attr {
-	return []slog.Attr{slog.String("raw", o.Raw), slog.String("out", o.Out), slog.Int64("max_bytes", o.MaxBytes), slog.Bool("json", o.JSON)}
+	return []slog.Attr{slog.String("raw", o.Raw), slog.String("out", o.Out), slog.Int64("max_bytes", o.MaxBytes), slog.Bool("json", o.JSON), slog.String("progress", o.Progress)}
 }
 
 // commandNames are the subcommands, for the message about an unknown one.
@@ -158,11 +159,12 @@ func buildCommand(s *session, usage cli.OnUsageErrorFunc) *cli.Command {
 			&cli.StringFlag{Name: "raw", Value: "raw", Usage: "folder with sources.toml, parties.toml, elections.toml and the texts"},
 			&cli.StringFlag{Name: "out", Value: "output/build", Usage: "output folder (replaced as a whole)"},
 			&cli.Int64Flag{Name: "max-bytes", Value: 64 << 20, Usage: "size limit for one raw file"},
+			progressFlag(),
 			&cli.BoolFlag{Name: "json", Usage: "print the summary as one JSON object on stdout (also when the build fails)"},
 		},
 		OnUsageError: usage,
 		Action: func(ctx context.Context, cmd *cli.Command) error {
-			o := buildOptions{Raw: cmd.String("raw"), Out: cmd.String("out"), MaxBytes: cmd.Int64("max-bytes"), JSON: cmd.Bool("json")}
+			o := buildOptions{Raw: cmd.String("raw"), Out: cmd.String("out"), MaxBytes: cmd.Int64("max-bytes"), JSON: cmd.Bool("json"), Progress: cmd.String("progress")}
 			sum := &buildSummary{}
 			s.summary = sum
 			if err := s.begin("build", cmd.String("log-format"), o.JSON, o.logAttrs()...); err != nil {
@@ -180,7 +182,9 @@ func buildCommand(s *session, usage cli.OnUsageErrorFunc) *cli.Command {
 }
 
 func runBuild(ctx context.Context, s *session, o buildOptions, out *buildSummary) error {
-	sum, err := build.Run(ctx, build.Options{RawDir: o.Raw, OutDir: o.Out, MaxBytes: o.MaxBytes, Logger: s.log})
+	report, done := s.progress(o.Progress)
+	sum, err := build.Run(ctx, build.Options{RawDir: o.Raw, OutDir: o.Out, MaxBytes: o.MaxBytes, Logger: s.log, Progress: report})
+	done()
 	if r, ok := invalidReport(err); ok {
 		s.findings(r)
 		out.Findings = errorFindings(err)

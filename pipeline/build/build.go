@@ -32,10 +32,19 @@ type Options struct {
 	// name them) before they are checked and written, e.g. to keep the ids of a previous release.
 	// It is called from several goroutines at once, each time for another document.
 	Carry func(documentID string, passages []model.Passage)
+	// Progress, when set, is called after each document is written, on one goroutine, with the
+	// documents and raw bytes done so far and in all.
+	Progress func(Progress)
 	// Workers is how many documents are read and extracted at once; 0 means one per CPU. The
 	// output is the same bytes whatever the number: documents are checked and written in
 	// registry order.
 	Workers int
+}
+
+// Progress is how far a build is: documents and raw bytes written of all registered.
+type Progress struct {
+	Documents, TotalDocuments int
+	Bytes, TotalBytes         int64
 }
 
 func (o Options) workers() int {
@@ -81,7 +90,7 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 	if err := CheckOut(opts.OutDir, opts.RawDir); err != nil {
 		return nil, err
 	}
-	set, reg, lex, err := prepare(ctx, opts)
+	set, reg, lex, total, err := prepare(ctx, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -95,7 +104,7 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 			_ = stage.Abort()
 		}
 	}()
-	sum, err := write(ctx, opts, stage.Dir(), set, reg, lex)
+	sum, err := write(ctx, opts, stage.Dir(), set, reg, lex, total)
 	if err != nil {
 		return nil, err
 	}
@@ -113,11 +122,11 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 // Into builds every table into dir, an existing empty folder the caller stages and commits (a
 // release). opts.OutDir is not used. On error dir holds a partial build for the caller to remove.
 func Into(ctx context.Context, opts Options, dir string) (*Summary, error) {
-	set, reg, lex, err := prepare(ctx, opts)
+	set, reg, lex, total, err := prepare(ctx, opts)
 	if err != nil {
 		return nil, err
 	}
-	sum, err := write(ctx, opts, dir, set, reg, lex)
+	sum, err := write(ctx, opts, dir, set, reg, lex, total)
 	if err != nil {
 		return nil, err
 	}
@@ -128,18 +137,19 @@ func Into(ctx context.Context, opts Options, dir string) (*Summary, error) {
 // prepare loads the schemas and the registry, then checks and decodes every text and learns the
 // corpus's hyphenated words. The texts are read again when writing rather than kept, so memory
 // does not grow with the corpus.
-func prepare(ctx context.Context, opts Options) (schemas.Set, *registry.Registry, extract.Lexicon, error) {
+func prepare(ctx context.Context, opts Options) (schemas.Set, *registry.Registry, extract.Lexicon, int64, error) {
 	set, err := schemas.Load()
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, 0, err
 	}
 	reg, err := registry.Load(opts.RawDir)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, 0, err
 	}
 	lex := extract.Lexicon{}
 	var inputErrs []error
 	var mu sync.Mutex
+	var total int64
 	err = inOrder(ctx, len(reg.Sources), opts.workers(), func(i int) (extract.Lexicon, error) {
 		t, err := extract.Read(reg.Sources[i], opts.MaxBytes)
 		if err != nil {
@@ -147,6 +157,9 @@ func prepare(ctx context.Context, opts Options) (schemas.Set, *registry.Registry
 		}
 		l := extract.Lexicon{}
 		l.Add(t.S)
+		mu.Lock()
+		total += int64(len(t.Raw))
+		mu.Unlock()
 		return l, nil
 	}, func(_ int, l extract.Lexicon, err error) error {
 		mu.Lock()
@@ -161,12 +174,12 @@ func prepare(ctx context.Context, opts Options) (schemas.Set, *registry.Registry
 		return nil
 	})
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, 0, err
 	}
 	if len(inputErrs) > 0 {
-		return nil, nil, nil, errors.Join(inputErrs...)
+		return nil, nil, nil, 0, errors.Join(inputErrs...)
 	}
-	return set, reg, lex, nil
+	return set, reg, lex, total, nil
 }
 
 type tables struct {
@@ -184,7 +197,7 @@ func (t *tables) add(name string, rows ...model.Row) error {
 	return nil
 }
 
-func write(ctx context.Context, opts Options, dir string, set schemas.Set, reg *registry.Registry, lex extract.Lexicon) (*Summary, error) {
+func write(ctx context.Context, opts Options, dir string, set schemas.Set, reg *registry.Registry, lex extract.Lexicon, totalBytes int64) (*Summary, error) {
 	log := opts.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -254,6 +267,7 @@ func write(ctx context.Context, opts Options, dir string, set schemas.Set, reg *
 		}
 		return &doc{src: src, text: text, ex: ex, acc: acc, res: res}, nil
 	}
+	done := Progress{TotalDocuments: len(reg.Sources), TotalBytes: totalBytes}
 	err = inOrder(ctx, len(reg.Sources), opts.workers(), perDoc, func(_ int, d *doc, err error) error {
 		var ie inputError
 		if errors.As(err, &ie) {
@@ -296,7 +310,12 @@ func write(ctx context.Context, opts Options, dir string, set schemas.Set, reg *
 			ds.Shares[c] = float64(n) / float64(acc.Bytes)
 		}
 		sum.Documents = append(sum.Documents, ds)
-		log.Info("document built", "document", src.ID, "format", src.Format, "passages", len(res.Passages), "parties", len(res.Parties))
+		log.Debug("document built", "document", src.ID, "format", src.Format, "passages", len(res.Passages), "parties", len(res.Parties))
+		done.Documents++
+		done.Bytes += int64(len(text.Raw))
+		if opts.Progress != nil {
+			opts.Progress(done)
+		}
 		return nil
 	})
 	if err != nil {

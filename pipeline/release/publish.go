@@ -74,7 +74,7 @@ func Publish(ctx context.Context, o Options) (*Result, error) {
 	}
 	defer stage.Abort()
 	p := plan{raw: o.RawDir, out: o.OutDir, maxBytes: o.MaxBytes, versions: h.versions, prevIdx: len(h.versions) - 1,
-		prev: h.latest, first: h.first, date: o.Date, notes: o.Notes, bump: o.Bump, log: log}
+		prev: h.latest, first: h.first, date: o.Date, notes: o.Notes, bump: o.Bump, log: log, progress: o.Progress}
 	if !o.AllowRemovals {
 		share := o.RemovalShare
 		if share <= 0 {

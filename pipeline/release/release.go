@@ -60,6 +60,8 @@ type Options struct {
 	Crash    func(point string) // called at each failpoint; nil in production
 	// AllowRemovals publishes a release that the removal guard would refuse (see RemovalShare).
 	AllowRemovals bool
+	// Progress, when set, is told how far the build of the new release is (see build.Options).
+	Progress func(build.Progress)
 	// Rebuild ignores the recorded fingerprint (FingerprintFile) and decides "up to date" by
 	// building and comparing in full.
 	Rebuild bool
@@ -248,6 +250,7 @@ type plan struct {
 	notes    string
 	bump     changes.Level
 	log      *slog.Logger
+	progress func(build.Progress)
 	// guard, when set, refuses removals beyond the share (a new release, not a reproduced one).
 	guard *removalGuard
 }
@@ -304,7 +307,7 @@ func compute(ctx context.Context, p plan, dir string, crash func(string)) (*draf
 	if err != nil {
 		return nil, err
 	}
-	sum, err := build.Into(ctx, build.Options{RawDir: p.raw, MaxBytes: p.maxBytes, Logger: p.log,
+	sum, err := build.Into(ctx, build.Options{RawDir: p.raw, MaxBytes: p.maxBytes, Logger: p.log, Progress: p.progress,
 		Carry: func(doc string, ps []model.Passage) { normalize.CarryIDs(carry[doc], ps) }}, dir)
 	if err != nil {
 		return nil, err
