@@ -88,4 +88,3 @@ func (s *session) progress(mode string) (report func(build.Progress), done func(
 			"total_bytes", p.TotalBytes, "mb_per_s", round2(rate), "seconds_left", round2(left))
 	}, func() {}
 }
-
