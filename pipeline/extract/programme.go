@@ -195,12 +195,13 @@ func (p *parser) furniture(first, last int) []cut {
 	}
 	// 3. Running headers and footers: a stretch at the start or end of two or more lines that is
 	// the same once digits are masked, and that looks like furniture rather than prose.
-	for _, re := range p.repeatedEdges(lines2ranges(lines, cuts)) {
+	for _, h := range p.repeatedEdges(lines2ranges(lines, cuts)) {
+		varying := strings.Contains(h.re.String(), "[0-9]{1,4}")
 		for _, l := range lines {
-			for _, m := range re.FindAllStringIndex(p.t.S[l.s:l.e], -1) {
+			for _, m := range h.find(p.t.S[l.s:l.e]) {
 				s, e := p.trimRange(l.s+m[0], l.s+m[1])
 				add(s, e, ReasonRunningHeader)
-				if strings.Contains(re.String(), "[0-9]{1,4}") {
+				if varying {
 					// The number that varies in a header is its page number.
 					for _, f := range numbersIn(p.t.S[s:e]) {
 						pages = append(pages, pageCand{n: f, s: -1})
@@ -506,7 +507,7 @@ func asciiSpace(c byte) bool {
 // between its occurrences (a page number), it is in capitals, it names the document kind
 // ("programma", "hoofdstuk", "pagina"), or it is glued to a word without a space. It returns each
 // as a pattern (a number that varies matches any number), longest first.
-func (p *parser) repeatedEdges(ranges [][2]int) []*regexp.Regexp {
+func (p *parser) repeatedEdges(ranges [][2]int) []headerRE {
 	const maxRun = 24
 	ms := make([]masked, len(ranges))
 	toks := make([][]tok, len(ranges))
@@ -526,7 +527,7 @@ func (p *parser) repeatedEdges(ranges [][2]int) []*regexp.Regexp {
 		}
 		return keys[a] < keys[b]
 	})
-	var out []*regexp.Regexp
+	var out []headerRE
 	taken := map[[2]int]bool{} // (line, token) already in a header
 	for _, k := range keys {
 		o := seenIn[k]
@@ -622,6 +623,7 @@ func (p *parser) repeatedEdges(ranges [][2]int) []*regexp.Regexp {
 		}
 		var re strings.Builder
 		j := 0
+		lit := longestLiteral(c)
 		for _, r := range c {
 			switch {
 			case r == '#':
@@ -646,9 +648,37 @@ func (p *parser) repeatedEdges(ranges [][2]int) []*regexp.Regexp {
 				taken[[2]int{x.line, t}] = true
 			}
 		}
-		out = append(out, compiled)
+		out = append(out, headerRE{compiled, lit})
 	}
 	return out
+}
+
+// headerRE is a running header found in the text: its pattern, and the longest stretch of it
+// that every match holds as it is (no space, no masked digit), to skip lines without it cheaply.
+type headerRE struct {
+	re  *regexp.Regexp
+	lit string
+}
+
+// find is re.FindAllStringIndex(s, -1), or nothing at once when s lacks the header's literal.
+func (h headerRE) find(s string) [][]int {
+	if !strings.Contains(s, h.lit) {
+		return nil
+	}
+	return h.re.FindAllStringIndex(s, -1)
+}
+
+// longestLiteral is the longest stretch of a masked run without a space or a masked digit ('#'):
+// the pattern made from the run matches those characters as they are (QuoteMeta), so every match
+// holds that stretch.
+func longestLiteral(c string) string {
+	best := ""
+	for _, f := range strings.FieldsFunc(c, func(r rune) bool { return r == ' ' || r == '#' }) {
+		if len(f) > len(best) {
+			best = f
+		}
+	}
+	return best
 }
 
 // yearOnly cuts a number that starts with a year and goes on ("20212": 2021 and the section number
