@@ -181,7 +181,7 @@ func TestJSONLogs(t *testing.T) {
 	assert.NotContains(t, sum, "previous", "the first release has none")
 
 	fixTypo(t, raw)
-	code, sum, lines = runJSON(t, "release", "--raw", raw, "--out", out, "--date", "2026-11-24", "--dry-run")
+	code, sum, _ = runJSON(t, "release", "--raw", raw, "--out", out, "--date", "2026-11-24", "--dry-run")
 	require.Equal(t, exitOK, code)
 	assert.Equal(t, "dry-run", sum["status"])
 	assert.Equal(t, "1.0.1", sum["version"])
@@ -250,7 +250,7 @@ func TestJSONLogs(t *testing.T) {
 	require.NotNil(t, errorLine(lines), "the error is a JSON line too")
 	assert.Contains(t, errorLine(lines)["msg"], "tk2023-bigtech-scores.txt")
 
-	code, sum, lines = runJSON(t, "build", "--raw", raw, "--out", filepath.Join(t.TempDir(), "b2"))
+	code, sum, _ = runJSON(t, "build", "--raw", raw, "--out", filepath.Join(t.TempDir(), "b2"))
 	assert.Equal(t, exitInvalid, code)
 	assert.Equal(t, "failed", sum["status"], "build --json prints a summary when it fails")
 

@@ -274,12 +274,3 @@ func lowerFirst(s string) string {
 	}
 	return string(l) + s[n:]
 }
-
-func upperFirst(s string) string {
-	r, n := utf8.DecodeRuneInString(s)
-	u := unicode.ToUpper(r)
-	if u == r {
-		return s
-	}
-	return string(u) + s[n:]
-}

@@ -26,9 +26,9 @@ func dictionaryPages(t *testing.T, texts []string) []string {
 	arr := b.NewArray()
 	defer arr.Release()
 	sch := arrow.NewSchema([]arrow.Field{{Name: "text", Type: arrow.BinaryTypes.String}}, nil)
-	rec := array.NewRecord(sch, []arrow.Array{arr}, int64(len(texts)))
+	rec := array.NewRecordBatch(sch, []arrow.Array{arr}, int64(len(texts)))
 	defer rec.Release()
-	tbl := array.NewTableFromRecords(sch, []arrow.Record{rec})
+	tbl := array.NewTableFromRecords(sch, []arrow.RecordBatch{rec})
 	defer tbl.Release()
 	var buf bytes.Buffer
 	props := parquet.NewWriterProperties(parquet.WithMaxRowGroupLength(int64(len(texts))), parquet.WithCompression(compress.Codecs.Zstd))

@@ -20,9 +20,6 @@ import (
 // mayUpper reports whether byte c can belong to a capital letter (\p{Lu}).
 func mayUpper(c byte) bool { return 'A' <= c && c <= 'Z' || c >= utf8.RuneSelf }
 
-// mayLetter reports whether byte c can belong to a letter (\p{L}, \p{Lu}, \p{Ll}).
-func mayLetter(c byte) bool { return 'a' <= c && c <= 'z' || mayUpper(c) }
-
 func isDigitByte(c byte) bool { return '0' <= c && c <= '9' }
 
 // shift adds off to every set position of a submatch index slice (unset groups stay -1).

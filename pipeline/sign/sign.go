@@ -131,7 +131,7 @@ func checkKeyType(keyFile string, pub ssh.PublicKey) error {
 	switch pub.Type() {
 	case ssh.KeyAlgoED25519, ssh.KeyAlgoECDSA256, ssh.KeyAlgoECDSA384, ssh.KeyAlgoECDSA521:
 		return nil
-	case ssh.InsecureKeyAlgoDSA:
+	case keyAlgoDSA:
 		return fileErr(ErrKey, keyFile, 0, 0, "is a DSA key, which OpenSSH no longer accepts", "use an Ed25519 key (ssh-keygen -t ed25519)")
 	case ssh.KeyAlgoRSA:
 		if cp, ok := pub.(ssh.CryptoPublicKey); ok {
@@ -188,3 +188,7 @@ func readRegular(path string) ([]byte, error) {
 	}
 	return os.ReadFile(path)
 }
+
+// keyAlgoDSA is the type of a DSA key ("ssh-dss"), named here to refuse it: x/crypto/ssh's own
+// name for it is deprecated.
+const keyAlgoDSA = "ssh-dss"

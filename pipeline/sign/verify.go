@@ -75,7 +75,7 @@ func checkSignature(armored, message []byte, namespace string) (ssh.PublicKey, e
 	}
 	keyType := plain.Type()
 	switch {
-	case keyType == ssh.InsecureKeyAlgoDSA:
+	case keyType == keyAlgoDSA:
 		return nil, signatureErr(ErrMalformed, "was made with a DSA key, which is not accepted", "sign with an Ed25519, ECDSA or RSA key")
 	case keyType == ssh.KeyAlgoRSA && sig.Format == ssh.KeyAlgoRSA:
 		return nil, signatureErr(ErrMalformed, "is an RSA signature with SHA-1 (ssh-rsa), which ssh-keygen refuses", "sign again with ssh-keygen -Y sign or standpunten (rsa-sha2-512)")

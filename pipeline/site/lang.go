@@ -187,10 +187,3 @@ func (l *lang) kind(k string) string {
 	}
 	return k
 }
-
-func (l *lang) flag(f string) string {
-	if s, ok := l.L.FlagNames[f]; ok {
-		return s
-	}
-	return f
-}

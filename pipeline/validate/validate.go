@@ -174,10 +174,6 @@ func (c *Checker) Row(table string, r model.Row) {
 	}
 	c.keys[table][key] = struct{}{}
 	for k, fk := range t.ForeignKeys {
-		target := fk.Reference.Resource
-		if target == "" {
-			target = table
-		}
 		v, null := "", false
 		for j, name := range fk.Fields {
 			s, isNull := cell(vals[t.FieldIndex(name)])
