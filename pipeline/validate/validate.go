@@ -156,16 +156,23 @@ func (c *Checker) Row(table string, r model.Row) {
 			}
 		}
 		if f.Constraints.Unique {
-			u := c.unique[table+"."+f.Name]
-			if u == nil {
-				u = map[string]struct{}{}
-				c.unique[table+"."+f.Name] = u
+			// A column that is the whole primary key shares the primary key's set (the row's key is
+			// this value), which the primary-key check below fills: one set of ids, not two.
+			soleKey := len(t.PrimaryKey) == 1 && t.PrimaryKey[0] == f.Name
+			u := c.keys[table]
+			if !soleKey {
+				if u = c.unique[table+"."+f.Name]; u == nil {
+					u = map[string]struct{}{}
+					c.unique[table+"."+f.Name] = u
+				}
 			}
 			c.checks++
 			if _, dup := u[str]; dup {
 				fail("unique", "value occurs more than once")
 			}
-			u[str] = struct{}{}
+			if !soleKey {
+				u[str] = struct{}{}
+			}
 		}
 	}
 	c.checks++
@@ -184,6 +191,17 @@ func (c *Checker) Row(table string, r model.Row) {
 			v += s
 		}
 		if null {
+			continue
+		}
+		// Most references point at rows already checked (parties and elections come first, a
+		// document before its passages, a theme before its quotes): those resolve now, and only
+		// the rest wait for Report, so memory holds only what is still open.
+		target := fk.Reference.Resource
+		if target == "" {
+			target = table
+		}
+		if _, ok := c.keys[target][v]; ok {
+			c.checks++
 			continue
 		}
 		c.refs = append(c.refs, ref{table: table, fk: k, key: key, value: v})
