@@ -20,7 +20,7 @@ release: build ## publish a new release under output/releases when raw/ changed 
 verify: build ## the latest committed release must be exactly what raw/ builds
 	./standpunten verify --raw raw --out output
 
-test: lint tidy-check unit slow-test verify conformance ## everything CI runs
+test: lint tidy-check unit slow-test verify conformance bench-smoke ## everything CI runs
 
 unit: shacl-tools ## every Go test (race detector, shuffled order)
 	$(GO) test -race -shuffle=on -count=1 ./...
