@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -70,4 +71,33 @@ func TestReportTargets(t *testing.T) {
 	assert.False(t, met["release with nothing changed ≤ 2× the SHA-256 floor (wall)"])
 	assert.NotContains(t, met, "peak RSS of verify ≤ 300 MB", "a failed step is not judged")
 	assert.Equal(t, []string{"100MB verify: exit 3", "1GB verify: exit 3"}, r.failures())
+}
+
+// TestRunnerOutcomes: a step's exit, timeout and signal are told apart, its JSON status read.
+func TestRunnerOutcomes(t *testing.T) {
+	r := &runner{dir: t.TempDir(), env: os.Environ(), rawBytes: 2e6, timeout: 5 * time.Second, logf: t.Logf}
+	ok := r.run("ok", "sh", "-c", `echo '{"status":"built","rows":{}}'`)
+	assert.True(t, ok.OK(), ok.Error)
+	assert.Equal(t, "built", ok.Status)
+	assert.Equal(t, 0, ok.Exit)
+	assert.Positive(t, ok.MaxRSSKB)
+	assert.Positive(t, ok.MBps)
+
+	bad := r.run("bad", "sh", "-c", "echo 'no such text' >&2; exit 3")
+	assert.False(t, bad.OK())
+	assert.Equal(t, 3, bad.Exit)
+	assert.Equal(t, "stderr: no such text", bad.Error)
+
+	sig := r.run("sig", "sh", "-c", "kill -TERM $$")
+	assert.False(t, sig.OK())
+	assert.Contains(t, sig.Error, "killed by signal terminated")
+
+	r.timeout = 200 * time.Millisecond
+	slow := r.run("slow", "sleep", "5")
+	assert.False(t, slow.OK())
+	assert.Contains(t, slow.Error, "killed after")
+
+	r.deadline = time.Now().Add(-time.Second)
+	late := r.run("late", "true")
+	assert.True(t, late.Skipped)
 }

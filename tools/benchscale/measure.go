@@ -106,8 +106,10 @@ func (r *runner) run(name string, argv ...string) *Step {
 	switch {
 	case errors.Is(ctx.Err(), context.DeadlineExceeded):
 		st.Error = fmt.Sprintf("killed after %s (-step-timeout or -size-budget)", timeout.Round(time.Second))
-	case runErr != nil && st.Exit != 0:
-		st.Error = fmt.Sprintf("exit %d: %s", st.Exit, tail(filepath.Join(logs, name+".err"), 600))
+	case signaled(cmd.ProcessState) != "":
+		st.Error = "killed by signal " + signaled(cmd.ProcessState) + " (not by the harness)"
+	case runErr != nil && st.Exit > 0:
+		st.Error = "stderr: " + tail(filepath.Join(logs, name+".err"), 600)
 	case runErr != nil:
 		st.Error = runErr.Error()
 	}
@@ -116,6 +118,17 @@ func (r *runner) run(name string, argv ...string) *Step {
 	}
 	r.logf("  %-18s wall %.1f s, cpu %.1f s, rss %d MB, exit %d %s", "", st.WallS, st.CPUS, st.MaxRSSKB/1024, st.Exit, st.Status)
 	return st
+}
+
+// signaled names the signal that ended a process, or "".
+func signaled(ps *os.ProcessState) string {
+	if ps == nil {
+		return ""
+	}
+	if ws, ok := ps.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+		return ws.Signal().String()
+	}
+	return ""
 }
 
 func skipped(name, why string) *Step {

@@ -323,6 +323,9 @@ func (r *Report) markdown() string {
 			}
 			q := r.ratio(s.Size, st.Name)
 			outcome := fmt.Sprintf("exit %d", st.Exit)
+			if st.Exit < 0 {
+				outcome = "did not finish"
+			}
 			if st.Status != "" {
 				outcome += ", " + st.Status
 			}
