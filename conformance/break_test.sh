@@ -79,7 +79,7 @@ fi
 
 # run_suite DIR...: run the suite on the folders; statuses prints "<ok|FAIL> <check>" per check.
 run_suite() {
-  "$here/run.sh" --no-readme "$@" >"$scratch/out.txt" 2>"$scratch/err.txt"
+  "$here/run.sh" --no-readme --no-browser "$@" >"$scratch/out.txt" 2>"$scratch/err.txt"
 }
 statuses() {
   sed -nE 's/^(ok|FAIL) ([^:]*):.*/\1 \2/p' "$scratch/out.txt"
