@@ -70,7 +70,7 @@ func FolderWith(ctx context.Context, dir string, set schemas.Set, o Options) (va
 	if err != nil {
 		return validate.Report{}, err
 	}
-	f := &folder{dir: dir, set: set, chk: chk, rows: map[string][][]any{}, sources: root}
+	f := &folder{dir: dir, set: set, chk: chk, rows: map[string][][]any{}, counts: map[string]int{}, sources: root}
 	for _, name := range schemas.Order {
 		if err := ctx.Err(); err != nil {
 			return validate.Report{}, err
@@ -125,7 +125,11 @@ type folder struct {
 	dir  string
 	set  schemas.Set
 	chk  *validate.Checker
-	rows map[string][][]any // table → rows of its Parquet file (or the first readable copy)
+	rows map[string][][]any // table → rows of its Parquet file (or the first readable copy); passages are dropped once grouped
+	// counts is each table's number of rows (the first readable copy)
+	counts map[string]int
+	// passages are the passages of each document, in source order (datasetRules)
+	passages map[string][]model.Passage
 	// sources is the folder that holds the raw texts (raw_path is relative to it); "" skips the
 	// provenance check.
 	sources string
@@ -150,8 +154,10 @@ func (f *folder) table(name string) {
 	readers := map[publish.Format]func(string, *schemas.Table) ([][]any, error){
 		publish.FormatParquet: publish.ReadParquet, publish.FormatCSV: publish.ReadCSV, publish.FormatJSON: publish.ReadJSON,
 	}
-	copies := map[publish.Format][][]any{}
+	// The copies are read one after the other and each compared with the first, so that at most
+	// two copies of a table are in memory at once.
 	var first publish.Format
+	var base [][]any
 	for _, format := range publish.Formats {
 		path := publish.Path(f.dir, format, name)
 		rows, err := readers[format](path, t)
@@ -159,22 +165,18 @@ func (f *folder) table(name string) {
 		if err != nil {
 			continue
 		}
-		copies[format] = rows
 		if first == "" {
-			first = format
+			first, base = format, rows
+			f.parquetMeta(name)
+			continue
 		}
+		f.agree(t, first, base, format, rows)
 	}
 	if first == "" {
 		return
 	}
-	f.parquetMeta(name)
-	base := copies[first]
 	f.rows[name] = base
-	for _, format := range publish.Formats {
-		if format != first && copies[format] != nil {
-			f.agree(t, first, base, format, copies[format])
-		}
-	}
+	f.counts[name] = len(base)
 	for _, r := range base {
 		f.chk.Row(name, model.Cells(r))
 	}
@@ -299,6 +301,8 @@ func (f *folder) datasetRules() {
 		}
 		passages[p.DocumentID] = append(passages[p.DocumentID], p)
 	}
+	f.passages = passages
+	delete(f.rows, "passages") // grouped now; only its row count is needed later
 	scores := map[string][]model.Score{}
 	for _, r := range f.rows["scores"] {
 		s, err := model.ScoreFromCells(r)
@@ -379,14 +383,7 @@ func (f *folder) provenance(d model.Document, a model.Accounting) {
 	if sum := sha256.Sum256(raw); hex.EncodeToString(sum[:]) != d.RawSHA256 {
 		return
 	}
-	var ps []model.Passage
-	for _, r := range f.rows["passages"] {
-		p, err := model.PassageFromCells(r)
-		if err == nil && p.DocumentID == d.ID {
-			ps = append(ps, p)
-		}
-	}
-	f.chk.Provenance(d, ps, raw, a.Dropped)
+	f.chk.Provenance(d, f.passages[d.ID], raw, a.Dropped)
 }
 
 // releaseName is the name of a release folder (vX.Y.Z), which is checked as a release even when
@@ -507,9 +504,9 @@ func (f *folder) dataPackage() error {
 		f.chk.Check(r.Hash == "sha256:"+sum, validate.Finding{Rule: "file.datapackage_hash", Severity: validate.Error, Source: src, Field: "hash", Value: "sha256:" + sum,
 			Message: fmt.Sprintf("%s has hash sha256:%s, datapackage.json says %s", r.Path, sum, r.Hash)})
 		table := strings.TrimSuffix(filepath.Base(r.Path), filepath.Ext(r.Path))
-		if rows, ok := f.rows[table]; ok && r.Rows != nil {
-			f.chk.Check(int64(len(rows)) == *r.Rows, validate.Finding{Rule: "file.datapackage_rows", Severity: validate.Error, Table: table, Source: src, Field: "rows",
-				Value: fmt.Sprint(len(rows)), Message: fmt.Sprintf("the table has %d rows, datapackage.json says %d", len(rows), *r.Rows)})
+		if n, ok := f.counts[table]; ok && r.Rows != nil {
+			f.chk.Check(int64(n) == *r.Rows, validate.Finding{Rule: "file.datapackage_rows", Severity: validate.Error, Table: table, Source: src, Field: "rows",
+				Value: fmt.Sprint(n), Message: fmt.Sprintf("the table has %d rows, datapackage.json says %d", n, *r.Rows)})
 		}
 	}
 	return nil
