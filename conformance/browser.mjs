@@ -151,6 +151,9 @@ async function open(ctx, url) {
 }
 
 async function shownIDs(page) {
+  // Typing renders the list 120 ms after the last keystroke (browser.js): let a pending render
+  // happen first, or it would fold the list again after "show all".
+  await page.waitForTimeout(250);
   if (await page.locator('#browser-more').isVisible()) await page.click('#browser-more');
   return page.$$eval('#browser-results li', (lis) => lis.map((li) => li.getAttribute('data-passage-id')));
 }
