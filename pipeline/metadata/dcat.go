@@ -7,6 +7,7 @@ import (
 
 	"github.com/standpunten/standpunten/pipeline/publish"
 	"github.com/standpunten/standpunten/pipeline/registry"
+	"github.com/standpunten/standpunten/pipeline/site"
 )
 
 // Vocabulary namespaces of dcat.jsonld, declared in its inline @context.
@@ -90,7 +91,7 @@ func CatalogURI(d *registry.Dataset) string { return d.BaseURL + "#catalog" }
 
 // PageFile is a release's page (Dutch, written beside its files) and the output root's page that
 // lists every release: the landing pages dcat.jsonld names.
-const PageFile = "index.html"
+const PageFile = site.PageNL
 
 // Authority-list values dcat.jsonld uses.
 const (

@@ -40,6 +40,17 @@ const (
 	PageFileEN = site.PageEN
 )
 
+// hasPages reports whether the release folder dir has both its pages (releases made before the
+// pages existed have none, and a release is never rewritten).
+func hasPages(dir string) bool {
+	for _, name := range []string{PageFile, PageFileEN} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+			return false
+		}
+	}
+	return true
+}
+
 // hasArtefact reports whether releases written now have the file name.
 func hasArtefact(name string) bool {
 	for _, a := range artefacts() {

@@ -232,8 +232,9 @@ func syncDir(dir string) error {
 	return f.Sync()
 }
 
-// IndexFile is the output folder's page that lists every release.
-const IndexFile = "index.html"
+// IndexFile is the output folder's page that lists every release (the same name as a release's
+// Dutch page: each folder's index).
+const IndexFile = site.PageNL
 
 // indexPage renders OUT/index.html from every release's changes.json.
 func indexPage(out, raw string, versions []string) ([]byte, error) {
@@ -252,9 +253,7 @@ func indexPage(out, raw string, versions []string) ([]byte, error) {
 		if err := json.Unmarshal(b, &ch); err != nil {
 			return nil, &model.SourceError{File: filepath.Join(dir, ChangesFile), Msg: err.Error(), Hint: "a release folder is never edited by hand"}
 		}
-		_, errNL := os.Stat(filepath.Join(dir, PageFile))
-		_, errEN := os.Stat(filepath.Join(dir, PageFileEN))
-		entries = append(entries, site.Entry{Version: v, Date: mustDate(ch.Date), Changes: &ch, Pages: errNL == nil && errEN == nil})
+		entries = append(entries, site.Entry{Version: v, Date: mustDate(ch.Date), Changes: &ch, Pages: hasPages(dir)})
 	}
 	return site.Index(dataset, entries)
 }

@@ -426,8 +426,7 @@ func versionChain(p plan, version string) ([]metadata.VersionRef, error) {
 		if err != nil {
 			return nil, err
 		}
-		_, err = os.Stat(filepath.Join(in.Dir, PageFile))
-		out = append(out, metadata.VersionRef{Version: v, Date: mustDate(in.Date), Page: err == nil})
+		out = append(out, metadata.VersionRef{Version: v, Date: mustDate(in.Date), Page: hasPages(in.Dir)})
 	}
 	return append(out, metadata.VersionRef{Version: version, Date: p.date, Page: hasArtefact(PageFile)}), nil
 }
