@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"os"
 	"slices"
 	"strings"
@@ -33,207 +34,298 @@ func srcErr(path string, line, col int, format string, args ...any) error {
 // ReadParquet reads a Parquet table file. Its Arrow schema must match ArrowSchema(t): the
 // same column names in the same order, the same types and nullability.
 func ReadParquet(path string, t *schemas.Table) ([][]any, error) {
-	cols, err := columnsOf(t)
-	if err != nil {
-		return nil, err
-	}
-	pf, err := openParquet(path)
-	if err != nil {
-		return nil, err
-	}
-	defer pf.Close()
-	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: DefaultBatchRows}, memory.DefaultAllocator)
-	if err != nil {
-		return nil, srcErr(path, 0, 0, "%v", err)
-	}
-	got, err := fr.Schema()
-	if err != nil {
-		return nil, srcErr(path, 0, 0, "%v", err)
-	}
-	if err := checkArrowSchema(got, arrowSchema(t, cols, nil)); err != nil {
-		return nil, srcErr(path, 0, 0, "%v", err)
-	}
-	rr, err := fr.GetRecordReader(context.Background(), nil, nil)
-	if err != nil {
-		return nil, srcErr(path, 0, 0, "%v", err)
-	}
-	defer rr.Release()
-	rows := make([][]any, 0, pf.NumRows())
-	for rr.Next() {
-		rec := rr.RecordBatch()
-		for j := range int(rec.NumRows()) {
-			row := make([]any, len(cols))
-			for i, c := range cols {
-				x, err := c.fromArrow(rec.Column(i), j)
-				if err != nil {
-					return nil, srcErr(path, 0, 0, "row %d, column %s: %v", len(rows)+1, c.name, err)
-				}
-				row[i] = c.canonical(x)
-			}
-			rows = append(rows, row)
-		}
-	}
-	if err := rr.Err(); err != nil {
-		return nil, srcErr(path, 0, 0, "after row %d: %v", len(rows), err)
-	}
-	return rows, nil
+	return collect(ScanParquet(path, t))
 }
 
 // ReadCSV reads a CSV table file: a header of the column names in schema order, then one
 // record per row.
-func ReadCSV(path string, t *schemas.Table) ([][]any, error) {
-	cols, err := columnsOf(t)
-	if err != nil {
-		return nil, err
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("publish: read %s: %w", path, err)
-	}
-	defer f.Close()
-	r := csv.NewReader(bufio.NewReader(f))
-	r.FieldsPerRecord = -1
-	r.ReuseRecord = true
-	csvErr := func(err error) error {
-		var pe *csv.ParseError
-		if errors.As(err, &pe) {
-			return srcErr(path, pe.Line, pe.Column, "%v", pe.Err)
-		}
-		return fmt.Errorf("publish: read %s: %w", path, err)
-	}
-
-	header, err := r.Read()
-	switch {
-	case err == io.EOF:
-		return nil, srcErr(path, 1, 0, "empty file, want a header row")
-	case err != nil:
-		return nil, csvErr(err)
-	case len(header) > 0 && strings.HasPrefix(header[0], "\ufeff"):
-		return nil, srcErr(path, 1, 1, "file starts with a byte order mark; write UTF-8 without one")
-	}
-	names := make([]string, len(cols))
-	for i, c := range cols {
-		names[i] = c.name
-	}
-	if !slices.Equal(header, names) {
-		return nil, srcErr(path, 1, 0, "header is %s, want %s", strings.Join(header, ","), strings.Join(names, ","))
-	}
-
-	r.FieldsPerRecord = len(cols)
-	var rows [][]any
-	for {
-		rec, err := r.Read()
-		if err == io.EOF {
-			return rows, nil
-		}
-		if err != nil {
-			return nil, csvErr(err)
-		}
-		row := make([]any, len(cols))
-		for i, c := range cols {
-			x, err := c.fromText(rec[i])
-			if err != nil {
-				line, col := r.FieldPos(i)
-				return nil, srcErr(path, line, col, "row %d, column %s: %v", len(rows)+1, c.name, err)
-			}
-			row[i] = c.canonical(x)
-		}
-		rows = append(rows, row)
-	}
-}
+func ReadCSV(path string, t *schemas.Table) ([][]any, error) { return collect(ScanCSV(path, t)) }
 
 // ReadJSON reads a JSON table file: one array of objects whose keys are the column names in
 // schema order.
-func ReadJSON(path string, t *schemas.Table) ([][]any, error) {
-	cols, err := columnsOf(t)
-	if err != nil {
-		return nil, err
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("publish: read %s: %w", path, err)
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	lines := lineCounter{data: data, line: 1}
-	var rows [][]any
-	fail := func(format string, args ...any) error {
-		return srcErr(path, lines.at(dec.InputOffset()), 0, format, args...)
-	}
-	where := "top level" // or "row N"
-	expect := func(want json.Delim) error {
-		tok, err := dec.Token()
-		if err != nil {
-			return fail("%s: %v", where, err)
-		}
-		if tok != want {
-			return fail("%s: found %v, want %q", where, tok, want)
-		}
-		return nil
-	}
+func ReadJSON(path string, t *schemas.Table) ([][]any, error) { return collect(ScanJSON(path, t)) }
 
-	if err := expect('['); err != nil {
-		return nil, err
+// Scan streams the rows of a table file in the given format; see ScanParquet, ScanCSV and
+// ScanJSON.
+func Scan(path string, format Format, t *schemas.Table) iter.Seq2[[]any, error] {
+	switch format {
+	case FormatParquet:
+		return ScanParquet(path, t)
+	case FormatCSV:
+		return ScanCSV(path, t)
+	case FormatJSON:
+		return ScanJSON(path, t)
 	}
-	for dec.More() {
-		where = fmt.Sprintf("row %d", len(rows)+1)
-		if err := expect('{'); err != nil {
+	return func(yield func([]any, error) bool) {
+		yield(nil, fmt.Errorf("publish: unknown format %q", format))
+	}
+}
+
+// collect reads a whole scan into memory.
+func collect(rows iter.Seq2[[]any, error]) ([][]any, error) {
+	var out [][]any
+	for row, err := range rows {
+		if err != nil {
 			return nil, err
 		}
-		row := make([]any, len(cols))
-		i := 0
-		for ; dec.More(); i++ {
+		out = append(out, row)
+	}
+	if out == nil {
+		out = [][]any{}
+	}
+	return out, nil
+}
+
+// ScanParquet streams the rows of a Parquet table file, one record batch in memory at a time.
+// The scan yields each row once with a nil error, or stops after yielding one non-nil error (the
+// same errors as ReadParquet). Every row is a new slice the caller may keep.
+func ScanParquet(path string, t *schemas.Table) iter.Seq2[[]any, error] {
+	return func(yield func([]any, error) bool) {
+		cols, err := columnsOf(t)
+		if err != nil {
+			yield(nil, err)
+			return
+		}
+		pf, err := openParquet(path)
+		if err != nil {
+			yield(nil, err)
+			return
+		}
+		defer pf.Close()
+		fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: DefaultBatchRows}, memory.DefaultAllocator)
+		if err != nil {
+			yield(nil, srcErr(path, 0, 0, "%v", err))
+			return
+		}
+		got, err := fr.Schema()
+		if err != nil {
+			yield(nil, srcErr(path, 0, 0, "%v", err))
+			return
+		}
+		if err := checkArrowSchema(got, arrowSchema(t, cols, nil)); err != nil {
+			yield(nil, srcErr(path, 0, 0, "%v", err))
+			return
+		}
+		rr, err := fr.GetRecordReader(context.Background(), nil, nil)
+		if err != nil {
+			yield(nil, srcErr(path, 0, 0, "%v", err))
+			return
+		}
+		defer rr.Release()
+		n := 0
+		for rr.Next() {
+			rec := rr.RecordBatch()
+			for j := range int(rec.NumRows()) {
+				row := make([]any, len(cols))
+				for i, c := range cols {
+					x, err := c.fromArrow(rec.Column(i), j)
+					if err != nil {
+						yield(nil, srcErr(path, 0, 0, "row %d, column %s: %v", n+1, c.name, err))
+						return
+					}
+					row[i] = c.canonical(x)
+				}
+				n++
+				if !yield(row, nil) {
+					return
+				}
+			}
+		}
+		if err := rr.Err(); err != nil {
+			yield(nil, srcErr(path, 0, 0, "after row %d: %v", n, err))
+		}
+	}
+}
+
+// ScanCSV streams the rows of a CSV table file (see ReadCSV), one record in memory at a time.
+func ScanCSV(path string, t *schemas.Table) iter.Seq2[[]any, error] {
+	return func(yield func([]any, error) bool) {
+		cols, err := columnsOf(t)
+		if err != nil {
+			yield(nil, err)
+			return
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			yield(nil, fmt.Errorf("publish: read %s: %w", path, err))
+			return
+		}
+		defer f.Close()
+		r := csv.NewReader(bufio.NewReader(f))
+		r.FieldsPerRecord = -1
+		r.ReuseRecord = true
+		csvErr := func(err error) error {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				return srcErr(path, pe.Line, pe.Column, "%v", pe.Err)
+			}
+			return fmt.Errorf("publish: read %s: %w", path, err)
+		}
+
+		header, err := r.Read()
+		switch {
+		case err == io.EOF:
+			yield(nil, srcErr(path, 1, 0, "empty file, want a header row"))
+			return
+		case err != nil:
+			yield(nil, csvErr(err))
+			return
+		case len(header) > 0 && strings.HasPrefix(header[0], "\ufeff"):
+			yield(nil, srcErr(path, 1, 1, "file starts with a byte order mark; write UTF-8 without one"))
+			return
+		}
+		names := make([]string, len(cols))
+		for i, c := range cols {
+			names[i] = c.name
+		}
+		if !slices.Equal(header, names) {
+			yield(nil, srcErr(path, 1, 0, "header is %s, want %s", strings.Join(header, ","), strings.Join(names, ",")))
+			return
+		}
+
+		r.FieldsPerRecord = len(cols)
+		n := 0
+		for {
+			rec, err := r.Read()
+			if err == io.EOF {
+				return
+			}
+			if err != nil {
+				yield(nil, csvErr(err))
+				return
+			}
+			row := make([]any, len(cols))
+			for i, c := range cols {
+				x, err := c.fromText(rec[i])
+				if err != nil {
+					line, col := r.FieldPos(i)
+					yield(nil, srcErr(path, line, col, "row %d, column %s: %v", n+1, c.name, err))
+					return
+				}
+				row[i] = c.canonical(x)
+			}
+			n++
+			if !yield(row, nil) {
+				return
+			}
+		}
+	}
+}
+
+// ScanJSON streams the rows of a JSON table file (see ReadJSON), decoding one object at a time.
+// The line an error names is counted from the file again only when there is an error.
+func ScanJSON(path string, t *schemas.Table) iter.Seq2[[]any, error] {
+	return func(yield func([]any, error) bool) {
+		cols, err := columnsOf(t)
+		if err != nil {
+			yield(nil, err)
+			return
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			yield(nil, fmt.Errorf("publish: read %s: %w", path, err))
+			return
+		}
+		defer f.Close()
+		dec := json.NewDecoder(bufio.NewReaderSize(f, 1<<16))
+		n := 0
+		fail := func(format string, args ...any) error {
+			return srcErr(path, lineAt(path, dec.InputOffset()), 0, format, args...)
+		}
+		where := "top level" // or "row N"
+		expect := func(want json.Delim) error {
 			tok, err := dec.Token()
 			if err != nil {
-				return nil, fail("%s: %v", where, err)
+				return fail("%s: %v", where, err)
 			}
-			key, _ := tok.(string)
-			switch {
-			case i >= len(cols):
-				return nil, fail("%s: unexpected key %q after the last column %s", where, key, cols[len(cols)-1].name)
-			case key != cols[i].name:
-				return nil, fail("%s: key %q, want column %s", where, key, cols[i].name)
+			if tok != want {
+				return fail("%s: found %v, want %q", where, tok, want)
 			}
-			var raw json.RawMessage
-			if err := dec.Decode(&raw); err != nil {
-				return nil, fail("%s, column %s: %v", where, key, err)
-			}
-			x, err := cols[i].fromJSON(raw)
-			if err != nil {
-				return nil, fail("%s, column %s: %v", where, key, err)
-			}
-			row[i] = cols[i].canonical(x)
+			return nil
 		}
-		if i < len(cols) {
-			return nil, fail("%s: missing column %s", where, cols[i].name)
+
+		if err := expect('['); err != nil {
+			yield(nil, err)
+			return
 		}
-		if err := expect('}'); err != nil {
-			return nil, err
+		for dec.More() {
+			where = fmt.Sprintf("row %d", n+1)
+			if err := expect('{'); err != nil {
+				yield(nil, err)
+				return
+			}
+			row := make([]any, len(cols))
+			i := 0
+			for ; dec.More(); i++ {
+				tok, err := dec.Token()
+				if err != nil {
+					yield(nil, fail("%s: %v", where, err))
+					return
+				}
+				key, _ := tok.(string)
+				switch {
+				case i >= len(cols):
+					yield(nil, fail("%s: unexpected key %q after the last column %s", where, key, cols[len(cols)-1].name))
+					return
+				case key != cols[i].name:
+					yield(nil, fail("%s: key %q, want column %s", where, key, cols[i].name))
+					return
+				}
+				var raw json.RawMessage
+				if err := dec.Decode(&raw); err != nil {
+					yield(nil, fail("%s, column %s: %v", where, key, err))
+					return
+				}
+				x, err := cols[i].fromJSON(raw)
+				if err != nil {
+					yield(nil, fail("%s, column %s: %v", where, key, err))
+					return
+				}
+				row[i] = cols[i].canonical(x)
+			}
+			if i < len(cols) {
+				yield(nil, fail("%s: missing column %s", where, cols[i].name))
+				return
+			}
+			if err := expect('}'); err != nil {
+				yield(nil, err)
+				return
+			}
+			n++
+			if !yield(row, nil) {
+				return
+			}
 		}
-		rows = append(rows, row)
+		where = "top level"
+		if err := expect(']'); err != nil {
+			yield(nil, err)
+			return
+		}
+		if _, err := dec.Token(); err != io.EOF {
+			yield(nil, fail("data after the closing ]"))
+		}
 	}
-	where = "top level"
-	if err := expect(']'); err != nil {
-		return nil, err
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, fail("data after the closing ]")
-	}
-	return rows, nil
 }
 
-// lineCounter turns increasing byte offsets into 1-based line numbers.
-type lineCounter struct {
-	data      []byte
-	off, line int
-}
-
-func (c *lineCounter) at(off int64) int {
-	end := min(int(off), len(c.data))
-	if end > c.off {
-		c.line += bytes.Count(c.data[c.off:end], []byte("\n"))
-		c.off = end
+// lineAt is the 1-based line of byte offset off in the file at path, counted by reading the file
+// again (only for an error message); 0 if the file cannot be read.
+func lineAt(path string, off int64) int {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0
 	}
-	return c.line
+	defer f.Close()
+	line := 1
+	buf := make([]byte, 1<<16)
+	for off > 0 {
+		n, err := f.Read(buf[:min(int64(len(buf)), off)])
+		line += bytes.Count(buf[:n], []byte("\n"))
+		off -= int64(n)
+		if err != nil {
+			break
+		}
+	}
+	return line
 }
 
 // ParquetMetadata returns the key-value metadata of a Parquet file (KeyDataset,
