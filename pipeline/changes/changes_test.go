@@ -92,13 +92,23 @@ func clone(t testing.TB, s *Snapshot) *Snapshot {
 	var set schemas.Set
 	require.NoError(t, json.Unmarshal(b, &set))
 	c := &Snapshot{Schemas: set, Tables: map[string][][]any{}}
-	for name, rows := range s.Tables {
+	for name := range s.Schemas {
+		rows, err := rowsOf(s, name) // a streamed table is read into memory
+		require.NoError(t, err)
 		cp := make([][]any, len(rows))
 		for i, r := range rows {
 			cp[i] = slices.Clone(r)
 		}
 		c.Tables[name] = cp
 	}
+	return c
+}
+
+// mustCompare is Compare that fails the test on an error.
+func mustCompare(t testing.TB, old, new *Snapshot) *Changes {
+	t.Helper()
+	c, err := Compare(old, new)
+	require.NoError(t, err)
 	return c
 }
 
@@ -363,8 +373,13 @@ func TestCompare(t *testing.T) {
 			old := base(t)
 			new := clone(t, old)
 			tc.change(new)
-			c := Compare(old, new)
+			c := mustCompare(t, old, new)
 			assert.Equal(t, tc.level, c.Level)
+			// The passages are compared document by document when they are grouped in order, as
+			// every build writes them; reversed, they are compared whole. Both say the same.
+			whole := clone(t, new)
+			slices.Reverse(whole.Tables["passages"])
+			assertSameChanges(t, c, mustCompare(t, old, whole))
 			want := tc.reasons
 			if want == nil {
 				want = []string{}
@@ -379,6 +394,15 @@ func TestCompare(t *testing.T) {
 			golden(t, tc.name, c)
 		})
 	}
+}
+
+func assertSameChanges(t *testing.T, want, got *Changes) {
+	t.Helper()
+	a, err := want.JSON()
+	require.NoError(t, err)
+	b, err := got.JSON()
+	require.NoError(t, err)
+	assert.Equal(t, string(a), string(b), "the grouped and the whole comparison differ")
 }
 
 func tableOf(t *testing.T, c *Changes, name string) TableChanges {
@@ -415,17 +439,17 @@ func TestCompareDeterministic(t *testing.T) {
 	slices.Reverse(new.Tables["passages"])
 	new.Tables["passages"] = new.Tables["passages"][1:]
 	new.Tables["scores"][0][3] = "Andere vraag"
-	first, err := Compare(old, new).JSON()
+	first, err := mustCompare(t, old, new).JSON()
 	require.NoError(t, err)
 	for range 5 {
-		again, err := Compare(old, new).JSON()
+		again, err := mustCompare(t, old, new).JSON()
 		require.NoError(t, err)
 		require.Equal(t, string(first), string(again))
 	}
 }
 
 func TestFirstRelease(t *testing.T) {
-	c := Compare(&Snapshot{}, base(t))
+	c := mustCompare(t, &Snapshot{}, base(t))
 	assert.True(t, c.FirstRelease)
 	assert.Equal(t, "1.0.0", Next("", c.Level))
 	assert.Equal(t, 4, c.Contents.Rows["passages"])
@@ -590,8 +614,9 @@ func TestLoadBuilds(t *testing.T) {
 		snaps[i], err = Load(out, set)
 		require.NoError(t, err)
 	}
-	require.NotEmpty(t, snaps[0].Tables["passages"])
-	c := Compare(snaps[0], snaps[1])
+	require.NotZero(t, snaps[0].Len("passages"))
+	require.NotContains(t, snaps[0].Tables, "passages", "Load streams the passages, it does not hold them")
+	c := mustCompare(t, snaps[0], snaps[1])
 	assert.Equal(t, LevelNone, c.Level)
 	assert.Empty(t, c.Reasons)
 
@@ -600,17 +625,17 @@ func TestLoadBuilds(t *testing.T) {
 	ti := edited.Schemas["passages"].FieldIndex("text")
 	row := edited.Tables["passages"][7]
 	row[ti] = row[ti].(string) + " (typo)"
-	c = Compare(snaps[0], edited)
+	c = mustCompare(t, snaps[0], edited)
 	assert.Equal(t, LevelPatch, c.Level)
 	p := tableOf(t, c, "passages")
 	require.Len(t, p.ModifiedRows, 1)
 	assert.Equal(t, row[0], p.ModifiedRows[0].Key)
 
 	// The first release from a real build lists what it contains.
-	first := Compare(nil, snaps[0])
+	first := mustCompare(t, nil, snaps[0])
 	assert.True(t, first.FirstRelease)
 	assert.Len(t, first.Contents.Documents, len(snaps[0].Tables["documents"]))
-	assert.Equal(t, len(snaps[0].Tables["passages"]), first.Contents.Rows["passages"])
+	assert.Equal(t, snaps[0].Len("passages"), first.Contents.Rows["passages"])
 }
 
 // BenchmarkCompare diffs two loads of the real build, one passage changed.
@@ -631,11 +656,47 @@ func BenchmarkCompare(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	next = clone(b, next)
 	next.Tables["passages"][0][8] = next.Tables["passages"][0][8].(string) + " (gewijzigd)"
 	b.ReportAllocs()
 	for b.Loop() {
-		if c := Compare(old, next); c.Level != LevelPatch {
+		if c := mustCompare(b, old, next); c.Level != LevelPatch {
 			b.Fatalf("level %s", c.Level)
 		}
 	}
+}
+
+// A passage that moved to another document leaves one group and joins another: it is one modified
+// row (its document_id), as when the tables are compared whole.
+func TestComparePassageToOtherDocument(t *testing.T) {
+	old := base(t)
+	new := clone(t, old)
+	di := new.Schemas["passages"].FieldIndex("document_id")
+	new.Tables["passages"][1][di] = "tk2023-bij1-digitale-rechten"
+	c := mustCompare(t, old, new)
+	p := tableOf(t, c, "passages")
+	assert.Empty(t, p.AddedKeys)
+	assert.Empty(t, p.RemovedKeys)
+	require.Len(t, p.ModifiedRows, 1)
+	assert.Equal(t, "00000000000000a2", p.ModifiedRows[0].Key)
+	assert.Equal(t, "document_id", p.ModifiedRows[0].Cells[0].Column)
+	whole := clone(t, new)
+	slices.Reverse(whole.Tables["passages"])
+	assertSameChanges(t, c, mustCompare(t, old, whole))
+}
+
+// Groups out of order in one snapshot are compared whole, and a read error of a streamed table
+// is returned, not ignored.
+func TestCompareStreamedError(t *testing.T) {
+	out := t.TempDir()
+	set := loadSchemas(t)
+	s := &Snapshot{Schemas: set, Tables: map[string][][]any{}, dir: out, lens: map[string]int{"passages": 1}}
+	for name := range set {
+		if name != "passages" {
+			s.Tables[name] = [][]any{}
+		}
+	}
+	_, err := Compare(base(t), s)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "passages.parquet")
 }

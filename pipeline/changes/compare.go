@@ -1,7 +1,9 @@
 package changes
 
 import (
+	"errors"
 	"fmt"
+	"iter"
 	"reflect"
 	"slices"
 	"sort"
@@ -133,13 +135,17 @@ type reason struct {
 }
 
 // Compare computes the changes from old to new. Either may be empty (no tables); an empty old
-// snapshot marks the first release.
-func Compare(old, new *Snapshot) *Changes {
+// snapshot marks the first release. The error is a streamed table that could not be read.
+func Compare(old, new *Snapshot) (*Changes, error) {
 	if old == nil {
 		old = &Snapshot{}
 	}
 	if new == nil {
 		new = &Snapshot{}
+	}
+	contents, err := contentsOf(new)
+	if err != nil {
+		return nil, err
 	}
 	c := &Changes{
 		FirstRelease: old.Empty(),
@@ -147,13 +153,17 @@ func Compare(old, new *Snapshot) *Changes {
 		Documents:    compareDocuments(old, new),
 		Schema:       diffSchemas(old.Schemas, new.Schemas),
 		Tables:       []TableChanges{},
-		Contents:     contentsOf(new),
+		Contents:     contents,
 	}
 	if c.Schema == nil {
 		c.Schema = []SchemaChange{}
 	}
 	for _, name := range tableNames(old.Schemas, new.Schemas) {
-		c.Tables = append(c.Tables, compareTable(name, old, new))
+		tc, err := compareTable(name, old, new)
+		if err != nil {
+			return nil, err
+		}
+		c.Tables = append(c.Tables, tc)
 	}
 
 	var rs []reason
@@ -191,7 +201,7 @@ func Compare(old, new *Snapshot) *Changes {
 			c.Reasons = append(c.Reasons, r.text)
 		}
 	}
-	return c
+	return c, nil
 }
 
 func count(n int, one, many string) string { return strconv.Itoa(n) + " " + plural(n, one, many) }
@@ -275,75 +285,127 @@ func keyedRows(t *schemas.Table, rows [][]any, cols []string) map[string][]any {
 	return out
 }
 
-func compareTable(name string, old, new *Snapshot) TableChanges {
+// pair is a column compared cell by cell: its name and its index in the old and the new schema.
+type pair struct {
+	name   string
+	oi, ni int
+}
+
+// tableDiff is the state of one table's comparison.
+type tableDiff struct {
+	name      string
+	tc        TableChanges
+	common    []pair // columns in both schemas with the same type, in new column order
+	matchable bool   // rows can be matched by key: the table is in both and has key columns in both
+	cols      []string
+	okey      []int // the key columns' indexes in the old and the new schema (when matchable)
+	nkey      []int
+}
+
+func newTableDiff(name string, old, new *Snapshot) *tableDiff {
 	o, n := old.Schemas[name], new.Schemas[name]
-	oldRows, newRows := old.Tables[name], new.Tables[name]
-	tc := TableChanges{
-		Table: name, RowsBefore: len(oldRows), RowsAfter: len(newRows),
+	d := &tableDiff{name: name, tc: TableChanges{
+		Table: name, RowsBefore: old.Len(name), RowsAfter: new.Len(name),
 		KeyColumns: []string{}, AddedKeys: []string{}, RemovedKeys: []string{}, ModifiedRows: []RowChange{}, MovedKeys: []string{},
-	}
-	cols := keyColumns(o, n)
-	if cols != nil {
-		tc.KeyColumns = cols
+	}}
+	d.cols = keyColumns(o, n)
+	if d.cols != nil {
+		d.tc.KeyColumns = d.cols
 	}
 	// When the table was added or removed, or its rows cannot be matched (the key columns
 	// changed completely), every old row counts as removed and every new row as added.
-	matchable := o != nil && n != nil && cols != nil
-	var om, nm map[string][]any
-	switch {
-	case matchable:
-		om, nm = keyedRows(o, oldRows, cols), keyedRows(n, newRows, cols)
-	default:
-		if o != nil {
-			om = keyedRows(o, oldRows, keyColumns(o, nil))
-		}
-		if n != nil {
-			nm = keyedRows(n, newRows, keyColumns(nil, n))
+	d.matchable = o != nil && n != nil && d.cols != nil
+	if d.matchable {
+		for _, c := range d.cols {
+			d.okey, d.nkey = append(d.okey, o.FieldIndex(c)), append(d.nkey, n.FieldIndex(c))
 		}
 	}
-	// Columns compared cell by cell: in both schemas with the same type, in new column order.
-	type pair struct {
-		name   string
-		oi, ni int
-	}
-	var common []pair
 	if o != nil && n != nil {
 		for j, f := range n.Fields {
 			if i := o.FieldIndex(f.Name); i >= 0 && o.Fields[i].Type == f.Type {
-				common = append(common, pair{name: f.Name, oi: i, ni: j})
+				d.common = append(d.common, pair{name: f.Name, oi: i, ni: j})
 			}
 		}
 	}
+	return d
+}
+
+// keyed indexes a set of rows (a table, or one group of it) of the old or the new schema.
+func (d *tableDiff) keyed(s *Snapshot, rows [][]any) map[string][]any {
+	t := s.Schemas[d.name]
+	if t == nil {
+		return nil
+	}
+	if d.matchable {
+		return keyedRows(t, rows, d.cols)
+	}
+	return keyedRows(t, rows, keyColumns(t, nil))
+}
+
+// match compares the rows of old and new (keyed) and records added, removed, modified and moved
+// rows.
+func (d *tableDiff) match(om, nm map[string][]any) {
 	for k, nr := range nm {
 		or, ok := om[k]
-		if !ok || !matchable {
-			tc.AddedKeys = append(tc.AddedKeys, k)
+		if !ok || !d.matchable {
+			d.tc.AddedKeys = append(d.tc.AddedKeys, k)
 			continue
 		}
-		var cells []CellChange
-		for _, p := range common {
-			a, b := cellAt(or, p.oi), cellAt(nr, p.ni)
-			if !cellEqual(a, b) {
-				cells = append(cells, CellChange{Column: p.name, Old: a, New: b})
-			}
-		}
-		moved := len(cells) > 0
-		for _, c := range cells {
-			moved = moved && Positional[name][c.Column]
-		}
-		switch {
-		case moved:
-			tc.MovedKeys = append(tc.MovedKeys, k)
-		case len(cells) > 0:
-			tc.ModifiedRows = append(tc.ModifiedRows, RowChange{Key: k, Cells: cells})
-			tc.CellsModified += len(cells)
-		}
+		d.modified(k, or, nr)
 	}
 	for k := range om {
-		if _, ok := nm[k]; !ok || !matchable {
-			tc.RemovedKeys = append(tc.RemovedKeys, k)
+		if _, ok := nm[k]; !ok || !d.matchable {
+			d.tc.RemovedKeys = append(d.tc.RemovedKeys, k)
 		}
 	}
+}
+
+// modified compares one matched row cell by cell.
+func (d *tableDiff) modified(k string, or, nr []any) {
+	var cells []CellChange
+	for _, p := range d.common {
+		a, b := cellAt(or, p.oi), cellAt(nr, p.ni)
+		if !cellEqual(a, b) {
+			cells = append(cells, CellChange{Column: p.name, Old: a, New: b})
+		}
+	}
+	moved := len(cells) > 0
+	for _, c := range cells {
+		moved = moved && Positional[d.name][c.Column]
+	}
+	switch {
+	case moved:
+		d.tc.MovedKeys = append(d.tc.MovedKeys, k)
+	case len(cells) > 0:
+		d.tc.ModifiedRows = append(d.tc.ModifiedRows, RowChange{Key: k, Cells: cells})
+		d.tc.CellsModified += len(cells)
+	}
+}
+
+// same reports whether two groups hold the same rows in the same order, with the same keys and
+// every common cell equal: the quick test that lets an unchanged document pass without indexing
+// its rows.
+func (d *tableDiff) same(o, n [][]any) bool {
+	if !d.matchable || len(o) != len(n) {
+		return false
+	}
+	for i := range o {
+		for j := range d.okey {
+			if keyText(cellAt(o[i], d.okey[j])) != keyText(cellAt(n[i], d.nkey[j])) {
+				return false
+			}
+		}
+		for _, p := range d.common {
+			if !cellEqual(cellAt(o[i], p.oi), cellAt(n[i], p.ni)) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func (d *tableDiff) finish() TableChanges {
+	tc := d.tc
 	sort.Strings(tc.AddedKeys)
 	sort.Strings(tc.RemovedKeys)
 	sort.Strings(tc.MovedKeys)
@@ -351,6 +413,201 @@ func compareTable(name string, old, new *Snapshot) TableChanges {
 	sort.Slice(tc.ModifiedRows, func(i, j int) bool { return tc.ModifiedRows[i].Key < tc.ModifiedRows[j].Key })
 	tc.Added, tc.Removed, tc.Modified = len(tc.AddedKeys), len(tc.RemovedKeys), len(tc.ModifiedRows)
 	return tc
+}
+
+// Grouped names, per table, the column its rows are grouped by, in ascending order, in every
+// build and release (documents are built in id order). Such a table is compared one group at a
+// time, so that only one document's rows of each snapshot are in memory.
+var Grouped = map[string]string{"passages": "document_id"}
+
+func compareTable(name string, old, new *Snapshot) (TableChanges, error) {
+	d := newTableDiff(name, old, new)
+	if col, ok := Grouped[name]; ok && d.matchable && old.Schemas[name].FieldIndex(col) >= 0 && new.Schemas[name].FieldIndex(col) >= 0 {
+		err := d.grouped(old, new, col)
+		if err == nil {
+			return d.finish(), nil
+		}
+		if !errors.Is(err, errUnordered) {
+			return TableChanges{}, err
+		}
+		d = newTableDiff(name, old, new) // rows not grouped in order: compare the tables whole
+	}
+	oldRows, err := rowsOf(old, name)
+	if err != nil {
+		return TableChanges{}, err
+	}
+	newRows, err := rowsOf(new, name)
+	if err != nil {
+		return TableChanges{}, err
+	}
+	d.match(d.keyed(old, oldRows), d.keyed(new, newRows))
+	return d.finish(), nil
+}
+
+// rowsOf is every row of a table, read into memory.
+func rowsOf(s *Snapshot, table string) ([][]any, error) {
+	if rows, ok := s.Tables[table]; ok {
+		return rows, nil
+	}
+	var out [][]any
+	for r, err := range s.Rows(table) {
+		if err != nil {
+			return nil, fmt.Errorf("changes: %w", err)
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+var errUnordered = errors.New("rows are not grouped in ascending order")
+
+// groups reads a table's rows one group (a run of rows with the same value of column col) at a
+// time. Groups must come in strictly ascending order of that value, else next returns
+// errUnordered.
+type groups struct {
+	next  func() ([]any, error, bool)
+	stop  func()
+	col   int
+	ahead []any // the first row of the next group, read already
+	last  string
+	begun bool
+}
+
+func newGroups(s *Snapshot, table, col string) *groups {
+	next, stop := iter.Pull2(s.Rows(table))
+	return &groups{next: next, stop: stop, col: s.Schemas[table].FieldIndex(col)}
+}
+
+// group returns the next group's value and rows; ok is false at the end.
+func (g *groups) group() (value string, rows [][]any, ok bool, err error) {
+	if g.ahead == nil {
+		r, err, more := g.next()
+		if !more {
+			return "", nil, false, nil
+		}
+		if err != nil {
+			return "", nil, false, fmt.Errorf("changes: %w", err)
+		}
+		g.ahead = r
+	}
+	value = keyText(cellAt(g.ahead, g.col))
+	if g.begun && value <= g.last {
+		return "", nil, false, errUnordered
+	}
+	g.begun, g.last = true, value
+	rows = [][]any{g.ahead}
+	g.ahead = nil
+	for {
+		r, err, more := g.next()
+		if !more {
+			return value, rows, true, nil
+		}
+		if err != nil {
+			return "", nil, false, fmt.Errorf("changes: %w", err)
+		}
+		if keyText(cellAt(r, g.col)) != value {
+			g.ahead = r
+			return value, rows, true, nil
+		}
+		rows = append(rows, r)
+	}
+}
+
+// grouped compares the table group by group, merging the two snapshots' groups by value. A row
+// whose key moved to another group (a passage now in another document) is first seen as removed
+// from one group and added to another; those keys are matched again at the end.
+func (d *tableDiff) grouped(old, new *Snapshot, col string) error {
+	og, ng := newGroups(old, d.name, col), newGroups(new, d.name, col)
+	defer og.stop()
+	defer ng.stop()
+	ov, orows, ook, err := og.group()
+	if err != nil {
+		return err
+	}
+	nv, nrows, nok, err := ng.group()
+	if err != nil {
+		return err
+	}
+	for ook || nok {
+		switch {
+		case ook && (!nok || ov < nv): // a group only in old
+			d.match(d.keyed(old, orows), nil)
+			ov, orows, ook, err = og.group()
+		case nok && (!ook || nv < ov): // a group only in new
+			d.match(nil, d.keyed(new, nrows))
+			nv, nrows, nok, err = ng.group()
+		default:
+			if !d.same(orows, nrows) {
+				d.match(d.keyed(old, orows), d.keyed(new, nrows))
+			}
+			ov, orows, ook, err = og.group()
+			if err == nil {
+				nv, nrows, nok, err = ng.group()
+			}
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return d.rematch(old, new)
+}
+
+// rematch matches keys that were removed from one group and added to another, reading the two
+// tables again for just those rows.
+func (d *tableDiff) rematch(old, new *Snapshot) error {
+	removed := map[string]bool{}
+	for _, k := range d.tc.RemovedKeys {
+		removed[k] = true
+	}
+	both := map[string]bool{}
+	for _, k := range d.tc.AddedKeys {
+		if removed[k] {
+			both[k] = true
+		}
+	}
+	if len(both) == 0 {
+		return nil
+	}
+	pick := func(s *Snapshot) (map[string][]any, error) {
+		t := s.Schemas[d.name]
+		out := map[string][]any{}
+		for r, err := range s.Rows(d.name) {
+			if err != nil {
+				return nil, fmt.Errorf("changes: %w", err)
+			}
+			for k, row := range keyedRows(t, [][]any{r}, d.cols) {
+				if both[k] {
+					out[k] = row
+				}
+			}
+		}
+		return out, nil
+	}
+	om, err := pick(old)
+	if err != nil {
+		return err
+	}
+	nm, err := pick(new)
+	if err != nil {
+		return err
+	}
+	drop := func(keys []string) []string {
+		return slices.DeleteFunc(keys, func(k string) bool { return both[k] })
+	}
+	d.tc.AddedKeys, d.tc.RemovedKeys = drop(d.tc.AddedKeys), drop(d.tc.RemovedKeys)
+	for _, k := range sortedKeys(both) {
+		d.modified(k, om[k], nm[k])
+	}
+	return nil
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
 
 func cellAt(row []any, i int) any {
@@ -418,8 +675,8 @@ func keyText(v any) string {
 	}
 }
 
-// column returns the cells of the named column of a snapshot's table, or nil when the table
-// or the column is absent.
+// column returns the cells of the named column of a snapshot's table held in memory, or nil
+// when the table or the column is absent.
 func column(s *Snapshot, table, col string) []string {
 	t := s.Schemas[table]
 	if t == nil {
@@ -481,10 +738,11 @@ func compareDocuments(old, new *Snapshot) DocumentChanges {
 	return dc
 }
 
-func contentsOf(s *Snapshot) Contents {
+// contentsOf summarizes the new snapshot, reading its passages once.
+func contentsOf(s *Snapshot) (Contents, error) {
 	c := Contents{Rows: map[string]int{}, PassagesByKind: map[string]int{}, Documents: []DocumentContents{}}
 	for name := range s.Schemas {
-		c.Rows[name] = len(s.Tables[name])
+		c.Rows[name] = s.Len(name)
 	}
 	ids := column(s, "documents", "document_id")
 	titles := column(s, "documents", "title")
@@ -504,17 +762,22 @@ func contentsOf(s *Snapshot) Contents {
 	for i := range c.Documents {
 		byID[c.Documents[i].DocumentID] = &c.Documents[i]
 	}
-	kinds := column(s, "passages", "kind")
-	for i, doc := range column(s, "passages", "document_id") {
-		kind := ""
-		if kinds != nil {
-			kind = kinds[i]
-			c.PassagesByKind[kind]++
-		}
-		if d := byID[doc]; d != nil {
-			d.Passages++
-			if kinds != nil {
-				d.PassagesByKind[kind]++
+	if t := s.Schemas["passages"]; t != nil && t.FieldIndex("document_id") >= 0 {
+		di, ki := t.FieldIndex("document_id"), t.FieldIndex("kind")
+		for r, err := range s.Rows("passages") {
+			if err != nil {
+				return Contents{}, fmt.Errorf("changes: %w", err)
+			}
+			kind := ""
+			if ki >= 0 {
+				kind = keyText(cellAt(r, ki))
+				c.PassagesByKind[kind]++
+			}
+			if d := byID[keyText(cellAt(r, di))]; d != nil {
+				d.Passages++
+				if ki >= 0 {
+					d.PassagesByKind[kind]++
+				}
 			}
 		}
 	}
@@ -528,5 +791,5 @@ func contentsOf(s *Snapshot) Contents {
 			d.Parties++
 		}
 	}
-	return c
+	return c, nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"iter"
 	"os"
 	"path/filepath"
 	"sort"
@@ -18,18 +19,49 @@ import (
 // Snapshot is one state of the dataset: the table schemas and every table's rows as canonical
 // cells (see package publish), in the column order of the table's schema. A snapshot with no
 // tables stands for "no previous release".
+//
+// Tables holds rows in memory. A snapshot read by Load holds there every table but the Streamed
+// ones, whose rows Rows reads from the folder's Parquet file each time, one record batch in
+// memory; Len gives every table's row count either way.
 type Snapshot struct {
 	Schemas schemas.Set
 	Tables  map[string][][]any
+
+	dir  string         // the folder the streamed tables are read from
+	lens map[string]int // rows of the streamed tables, from the Parquet footers
 }
+
+// Streamed are the tables Load does not read into memory: those that grow with the corpus.
+var Streamed = map[string]bool{"passages": true}
 
 // Empty reports whether the snapshot holds no tables (no previous release).
 func (s *Snapshot) Empty() bool { return s == nil || len(s.Schemas) == 0 }
 
-// Load reads the Parquet file of every table in set from dir/parquet/<table>.parquet. A table
-// whose schema is in set but whose file is missing is an error naming the file.
+// Rows yields the rows of a table in file order: from memory when Tables holds them, else from
+// its Parquet file; nothing for a table the snapshot does not have.
+func (s *Snapshot) Rows(table string) iter.Seq2[[]any, error] {
+	if rows, ok := s.Tables[table]; ok || s.lens == nil {
+		return publish.MemTables{table: rows}.Rows(table)
+	}
+	if _, ok := s.lens[table]; !ok {
+		return publish.MemTables{}.Rows(table)
+	}
+	return publish.ScanParquet(publish.Path(s.dir, publish.FormatParquet, table), s.Schemas[table])
+}
+
+// Len is the number of rows of a table (0 for a table the snapshot does not have).
+func (s *Snapshot) Len(table string) int {
+	if rows, ok := s.Tables[table]; ok {
+		return len(rows)
+	}
+	return s.lens[table]
+}
+
+// Load reads the Parquet file of every table in set from dir/parquet/<table>.parquet: the
+// Streamed tables only as far as their row counts, the others whole. A table whose schema is in
+// set but whose file is missing is an error naming the file.
 func Load(dir string, set schemas.Set) (*Snapshot, error) {
-	s := &Snapshot{Schemas: set, Tables: make(map[string][][]any, len(set))}
+	s := &Snapshot{Schemas: set, Tables: make(map[string][][]any, len(set)), dir: dir, lens: map[string]int{}}
 	for _, name := range tableNames(set, nil) {
 		path := publish.Path(dir, publish.FormatParquet, name)
 		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
@@ -38,6 +70,14 @@ func Load(dir string, set schemas.Set) (*Snapshot, error) {
 				Msg:  fmt.Sprintf("table %s is missing", name),
 				Hint: "the folder is not a complete build or release; rebuild it or point to the right folder",
 			})
+		}
+		if Streamed[name] {
+			n, err := publish.ParquetRows(path)
+			if err != nil {
+				return nil, fmt.Errorf("changes: load %s: %w", dir, err)
+			}
+			s.lens[name] = int(n)
+			continue
 		}
 		rows, err := publish.ReadParquet(path, set[name])
 		if err != nil {

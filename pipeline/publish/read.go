@@ -344,6 +344,16 @@ func ParquetMetadata(path string) (map[string]string, error) {
 	return kv, nil
 }
 
+// ParquetRows is the number of rows a Parquet file's footer records.
+func ParquetRows(path string) (int64, error) {
+	pf, err := openParquet(path)
+	if err != nil {
+		return 0, err
+	}
+	defer pf.Close()
+	return pf.NumRows(), nil
+}
+
 // openParquet opens a Parquet file; closing the reader closes the file.
 func openParquet(path string) (*file.Reader, error) {
 	f, err := os.Open(path)

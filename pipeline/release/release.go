@@ -283,8 +283,7 @@ func compose(ctx context.Context, p plan, dir string, crash func(string)) (*comp
 // compute builds the tables into dir, compares them with the previous release and decides the
 // version: everything a release's other files are rendered from, with nothing of them written.
 func compute(ctx context.Context, p plan, dir string, crash func(string)) (*draft, error) {
-	var prevSnap *changes.Snapshot
-	carry := map[string][]model.Passage{}
+	prevSnap := &changes.Snapshot{}
 	if p.prev != nil {
 		set, err := changes.SchemasOf(p.prev.Dir)
 		if err != nil {
@@ -293,22 +292,19 @@ func compute(ctx context.Context, p plan, dir string, crash func(string)) (*draf
 		if prevSnap, err = changes.Load(p.prev.Dir, set); err != nil {
 			return nil, err
 		}
-		for _, row := range prevSnap.Tables["passages"] {
-			ps, err := model.PassageFromCells(row)
-			if err != nil {
-				return nil, fmt.Errorf("release: passages of v%s: %w", p.prev.Version, err)
-			}
-			carry[ps.DocumentID] = append(carry[ps.DocumentID], ps)
-		}
-	} else {
-		prevSnap = &changes.Snapshot{}
 	}
 	dataset, err := registry.LoadDataset(p.raw)
 	if err != nil {
 		return nil, err
 	}
+	// The previous release's passages are read forward once, a document at a time, as the build
+	// asks for them (documents are built in id order).
+	carry := newCarrier(prevSnap, versionOf(p.prev))
 	sum, err := build.Into(ctx, build.Options{RawDir: p.raw, MaxBytes: p.maxBytes, Logger: p.log, Progress: p.progress,
-		Carry: func(doc string, ps []model.Passage) { normalize.CarryIDs(carry[doc], ps) }}, dir)
+		Carry: func(doc string, ps []model.Passage) { normalize.CarryIDs(carry.passages(doc), ps) }}, dir)
+	if cerr := carry.close(); err == nil && cerr != nil {
+		err = cerr
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -328,9 +324,12 @@ func compute(ctx context.Context, p plan, dir string, crash func(string)) (*draf
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	ch := changes.Compare(prevSnap, snap)
+	ch, err := changes.Compare(prevSnap, snap)
+	if err != nil {
+		return nil, err
+	}
 	if p.guard != nil && p.prev != nil {
-		if err := p.guard.check(ch, carry, snap); err != nil {
+		if err := p.guard.check(ch, prevSnap, snap); err != nil {
 			return nil, err
 		}
 	}
@@ -456,7 +455,7 @@ func mustDate(s string) model.Date {
 
 // codebookInput is what the codebook of a release is made from.
 func codebookInput(d *draft) codebook.Input {
-	return codebook.Input{Title: d.dataset.Title.EN, Version: d.changes.Version, Citation: d.citation, Schemas: d.set, Rows: d.snap.Tables}
+	return codebook.Input{Title: d.dataset.Title.EN, Version: d.changes.Version, Citation: d.citation, Schemas: d.set, Rows: d.allTables()}
 }
 
 // citation is how to cite a release: publisher, year, title, version and where it is served.
@@ -478,7 +477,7 @@ func tableFiles(dir string, set schemas.Set, snap *changes.Snapshot) ([]metadata
 				return nil, fmt.Errorf("release: %w", err)
 			}
 			rel, _ := filepath.Rel(dir, path)
-			files = append(files, metadata.File{Path: filepath.ToSlash(rel), Table: name, Format: string(f), SHA256: sum, Bytes: n, Rows: int64(len(snap.Tables[name]))})
+			files = append(files, metadata.File{Path: filepath.ToSlash(rel), Table: name, Format: string(f), SHA256: sum, Bytes: n, Rows: int64(snap.Len(name))})
 		}
 	}
 	return files, nil
@@ -512,7 +511,7 @@ func (e *RemovalError) Error() string {
 
 func (e *RemovalError) Is(target error) bool { return target == model.ErrInvalid }
 
-func (g *removalGuard) check(ch *changes.Changes, prev map[string][]model.Passage, snap *changes.Snapshot) error {
+func (g *removalGuard) check(ch *changes.Changes, prev, snap *changes.Snapshot) error {
 	registered := map[string]bool{}
 	for _, row := range snap.Tables["documents"] {
 		if d, err := model.DocumentFromCells(row); err == nil {
@@ -527,28 +526,45 @@ func (g *removalGuard) check(ch *changes.Changes, prev map[string][]model.Passag
 			}
 		}
 	}
+	// The previous passages are counted per document in one pass over the table.
+	type tally struct{ all, gone int }
+	count := map[string]*tally{}
+	if len(removed) > 0 {
+		for row, err := range prev.Rows("passages") {
+			if err != nil {
+				return fmt.Errorf("release: passages of the previous release: %w", err)
+			}
+			p, err := model.PassageFromCells(row)
+			if err != nil {
+				return fmt.Errorf("release: passages of the previous release: %w", err)
+			}
+			if !registered[p.DocumentID] {
+				continue // a document taken out of the registry goes with all its passages, on purpose
+			}
+			t := count[p.DocumentID]
+			if t == nil {
+				t = &tally{}
+				count[p.DocumentID] = t
+			}
+			t.all++
+			if removed[p.ID] {
+				t.gone++
+			}
+		}
+	}
 	e := &RemovalError{Share: g.share}
-	docs := make([]string, 0, len(prev))
-	for d := range prev {
+	docs := make([]string, 0, len(count))
+	for d := range count {
 		docs = append(docs, d)
 	}
 	sort.Strings(docs)
 	for _, d := range docs {
-		if !registered[d] {
-			continue // a document taken out of the registry goes with all its passages, on purpose
-		}
-		n := 0
-		for _, p := range prev[d] {
-			if removed[p.ID] {
-				n++
-			}
-		}
-		if n > 0 && float64(n) > g.share*float64(len(prev[d])) {
-			e.Lines = append(e.Lines, fmt.Sprintf("%d of the %d passages of document %s (more than %.0f%%)", n, len(prev[d]), d, 100*g.share))
+		if n, all := count[d].gone, count[d].all; n > 0 && float64(n) > g.share*float64(all) {
+			e.Lines = append(e.Lines, fmt.Sprintf("%d of the %d passages of document %s (more than %.0f%%)", n, all, d, 100*g.share))
 		}
 	}
 	for _, t := range ch.Tables {
-		if t.Removed > 0 && len(snap.Tables[t.Table]) == 0 {
+		if t.Removed > 0 && snap.Len(t.Table) == 0 {
 			e.Lines = append(e.Lines, fmt.Sprintf("every row of table %s (%d rows)", t.Table, t.Removed))
 		}
 	}
@@ -556,4 +572,12 @@ func (g *removalGuard) check(ch *changes.Changes, prev map[string][]model.Passag
 		return e
 	}
 	return nil
+}
+
+// versionOf is the version of a release, or "" for none.
+func versionOf(in *info) string {
+	if in == nil {
+		return ""
+	}
+	return in.Version
 }

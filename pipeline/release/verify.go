@@ -182,7 +182,10 @@ func Diff(oldDir, newDir string) (*changes.Changes, error) {
 	if err != nil {
 		return nil, err
 	}
-	ch := changes.Compare(a, b)
+	ch, err := changes.Compare(a, b)
+	if err != nil {
+		return nil, err
+	}
 	for _, x := range []struct {
 		dir string
 		to  *string
