@@ -2,6 +2,7 @@ package extract
 
 import (
 	"context"
+	"flag"
 	"path/filepath"
 	"sort"
 	"testing"
@@ -9,6 +10,10 @@ import (
 	"github.com/standpunten/standpunten/pipeline/model"
 	"github.com/standpunten/standpunten/pipeline/registry"
 )
+
+// benchRaw is the raw folder of BenchmarkProgrammeText/raw: the repository's, or a generated corpus
+// (go run ./tools/gencorpus -seed 1 -size 20MB -out DIR; then -extract.raw DIR).
+var benchRaw = flag.String("extract.raw", filepath.Join("..", "..", "raw"), "BenchmarkProgrammeText/raw: the raw folder whose programme texts it parses")
 
 // benchDoc is one text ready to parse: its registry entry and its decoded text.
 type benchDoc struct {
@@ -18,10 +23,10 @@ type benchDoc struct {
 
 // BenchmarkProgrammeText parses programme texts as the build does (Extract, then Account) and
 // reports the throughput in raw bytes: "corpus" is every text of ../shared/corpus (with the basic
-// registry entry of TestCorpusGolden), "raw" the programme texts of raw/ with their own entries.
-// Reading and decoding the files is not measured. Besides the wall time per operation it reports
-// the process's CPU time per operation (cpu-ns/op, where the platform gives it), which a loaded
-// machine disturbs less.
+// registry entry of TestCorpusGolden), "raw" the programme texts of raw/ (or of -extract.raw DIR,
+// a generated corpus) with their own entries. Reading and decoding the files is not measured.
+// Besides the wall time per operation it reports the process's CPU time per operation (cpu-ns/op,
+// where the platform gives it), which a loaded machine disturbs less.
 func BenchmarkProgrammeText(b *testing.B) {
 	b.Run("corpus", func(b *testing.B) {
 		paths, _ := filepath.Glob(filepath.Join(corpusDir, "*.txt"))
@@ -39,7 +44,7 @@ func BenchmarkProgrammeText(b *testing.B) {
 		benchParse(b, reg, docs)
 	})
 	b.Run("raw", func(b *testing.B) {
-		reg, err := registry.Load(filepath.Join("..", "..", "raw"))
+		reg, err := registry.Load(*benchRaw)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -19,14 +19,13 @@ var (
 	mdSetextRE  = regexp.MustCompile(`^(=+|-+)[ \t]*$`)
 	mdTableRule = regexp.MustCompile(`^\|?[ \t]*:?-{2,}:?[ \t]*(\|[ \t]*:?-{2,}:?[ \t]*)*\|?$`)
 	mdFootDefRE = regexp.MustCompile(`^\[\^[^\]]+\]:[ \t]*`)
-	// Inline markup: links and images (the URL part), emphasis and code delimiters.
+	// Inline markup: links and images (the URL part), footnote references, HTML, escapes (emphasis
+	// and code delimiters, and table pipes, are found by hand: see inlineMarkup).
 	mdLinkRE     = regexp.MustCompile(`!?\[([^\]\n]*)\]\(([^)\n]*)\)`)
 	mdAutoLinkRE = regexp.MustCompile(`<((?:https?|mailto):[^>\s]+)>`)
-	mdEmphRE     = regexp.MustCompile(`(\*\*|__|\*|_|~~|` + "`" + `)`)
 	mdFootRefRE  = regexp.MustCompile(`\[\^[^\]\s]+\]`)
 	mdHTMLRE     = regexp.MustCompile(`<!--.*?-->|</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>`)
 	mdEscapeRE   = regexp.MustCompile(`\\[\\` + "`" + `*_{}\[\]()#+\-.!|>~]|\\$`)
-	mdPipeRE     = regexp.MustCompile(`^\||\|$`)
 )
 
 // markdown reads a programme text written in Markdown: "#" headings and bold-only lines are
@@ -172,7 +171,8 @@ func (a *mdAssembler) line(s, e int) {
 	u := a.cur
 	var sb strings.Builder
 	pos := s
-	for _, c := range a.p.inlineMarkup(s, e) {
+	cs := a.p.inlineMarkup(s, e)
+	for _, c := range cs {
 		sb.WriteString(a.p.t.S[pos:c.start])
 		a.p.span(c.start, c.end, model.ClassDropped, ReasonMarkup)
 		pos = c.end
@@ -184,12 +184,11 @@ func (a *mdAssembler) line(s, e int) {
 	}
 	// The unit's span runs from its first to its last character that is text, not markup.
 	ts, te := s, e
-	for _, c := range a.p.inlineMarkup(s, e) {
+	for _, c := range cs {
 		if c.start == ts {
 			ts = c.end
 		}
 	}
-	cs := a.p.inlineMarkup(s, e)
 	for k := len(cs) - 1; k >= 0; k-- {
 		if cs[k].end == te {
 			te = cs[k].start
@@ -225,8 +224,16 @@ func (a *mdAssembler) flush() {
 
 // inlineMarkup lists the markup inside [s, e): the brackets and URL of links and images, the
 // delimiters of emphasis, strike-through and code, in order and without overlaps.
+//
+// Each pattern needs a character that most lines lack ('[', '<', '\\', '|' at an end), and a line
+// without it is not searched: the regexp engine would read every byte, and after each match clear
+// its state for the rest of the line, which on a long line with many matches grows with the square
+// of its length. The emphasis delimiters are found by emphasisAt, not by a pattern.
 func (p *parser) inlineMarkup(s, e int) []cut {
 	t := p.t.S[s:e]
+	if t == "" || !strings.ContainsAny(t, inlineChars) && t[0] != '|' && t[len(t)-1] != '|' {
+		return nil
+	}
 	var cs []cut
 	taken := make([]bool, len(t))
 	add := func(a, b int) {
@@ -243,55 +250,116 @@ func (p *parser) inlineMarkup(s, e int) []cut {
 		}
 		cs = append(cs, cut{s + a, s + b, ReasonMarkup})
 	}
-	for _, m := range mdLinkRE.FindAllStringSubmatchIndex(t, -1) {
-		add(m[0], m[2]) // "[" or "!["
-		add(m[3], m[1]) // "](url)"
-		for i := m[2]; i < m[3]; i++ {
-			taken[i] = true // the link text stays; emphasis inside it is left as is
+	bracket, angle := strings.IndexByte(t, '[') >= 0, strings.IndexByte(t, '<') >= 0
+	if bracket {
+		for _, m := range mdLinkRE.FindAllStringSubmatchIndex(t, -1) {
+			add(m[0], m[2]) // "[" or "!["
+			add(m[3], m[1]) // "](url)"
+			for i := m[2]; i < m[3]; i++ {
+				taken[i] = true // the link text stays; emphasis inside it is left as is
+			}
 		}
 	}
-	for _, m := range mdAutoLinkRE.FindAllStringSubmatchIndex(t, -1) {
-		add(m[0], m[0]+1)
-		add(m[1]-1, m[1])
-		for i := m[0] + 1; i < m[1]-1; i++ {
-			taken[i] = true // the address of an autolink is its text
+	if angle {
+		for _, m := range mdAutoLinkRE.FindAllStringSubmatchIndex(t, -1) {
+			add(m[0], m[0]+1)
+			add(m[1]-1, m[1])
+			for i := m[0] + 1; i < m[1]-1; i++ {
+				taken[i] = true // the address of an autolink is its text
+			}
 		}
 	}
-	for _, re := range []*regexp.Regexp{mdFootRefRE, mdHTMLRE, mdPipeRE} {
-		for _, m := range re.FindAllStringIndex(t, -1) {
+	if bracket {
+		for _, m := range mdFootRefRE.FindAllStringIndex(t, -1) {
 			add(m[0], m[1])
 		}
 	}
-	for _, m := range mdEscapeRE.FindAllStringIndex(t, -1) {
-		add(m[0], m[0]+1) // the backslash; the escaped character stays
-		if m[1]-m[0] == 2 {
-			taken[m[0]+1] = true
+	if angle {
+		for _, m := range mdHTMLRE.FindAllStringIndex(t, -1) {
+			add(m[0], m[1])
+		}
+	}
+	// The outer pipes of a table row: a '|' that starts the line, and one that ends it.
+	if t[0] == '|' {
+		add(0, 1)
+	}
+	if len(t) > 1 && t[len(t)-1] == '|' {
+		add(len(t)-1, len(t))
+	}
+	if strings.IndexByte(t, '\\') >= 0 {
+		for _, m := range mdEscapeRE.FindAllStringIndex(t, -1) {
+			add(m[0], m[0]+1) // the backslash; the escaped character stays
+			if m[1]-m[0] == 2 {
+				taken[m[0]+1] = true
+			}
 		}
 	}
 	// Emphasis delimiters: a run of *, _, ~~ or ` that opens (no space after) or closes (no space
 	// before) and is not inside a word for "_" (snake_case stays).
-	for _, m := range mdEmphRE.FindAllStringIndex(t, -1) {
-		a, b := m[0], m[1]
-		if taken[a] {
+	for a := 0; a < len(t); {
+		k := strings.IndexAny(t[a:], emphasisChars)
+		if k < 0 {
+			break
+		}
+		a += k
+		n := emphasisAt(t, a)
+		if n == 0 {
+			a++
 			continue
 		}
-		before, _ := utf8.DecodeLastRuneInString(t[:a])
-		after, _ := utf8.DecodeRuneInString(t[b:])
-		opens := b < len(t) && !isSpace(after)
-		closes := a > 0 && !isSpace(before)
-		if !opens && !closes {
-			continue
+		b := a + n
+		if !taken[a] && emphasis(t, a, b) {
+			add(a, b)
 		}
-		if t[a] == '_' && a > 0 && b < len(t) && isWordChar(before) && isWordChar(after) {
-			continue
-		}
-		if t[a] == '*' && b-a == 1 && a == 0 && !opens {
-			continue
-		}
-		add(a, b)
+		a = b
 	}
 	sort.Slice(cs, func(i, j int) bool { return cs[i].start < cs[j].start })
 	return cs
+}
+
+// inlineChars are the characters without which a line holds no inline markup but table pipes.
+const inlineChars = "[<\\" + emphasisChars
+
+// emphasisChars are the characters that emphasis, strike-through and code delimiters are made of.
+const emphasisChars = "*_~`"
+
+// emphasisAt is the length of the emphasis delimiter at t[i] ("**", "__", "*", "_", "~~" or "`"),
+// or 0: the match at i of the pattern (\*\*|__|\*|_|~~|`), whose alternatives are tried in order.
+func emphasisAt(t string, i int) int {
+	switch c := t[i]; c {
+	case '*', '_':
+		if i+1 < len(t) && t[i+1] == c {
+			return 2
+		}
+		return 1
+	case '`':
+		return 1
+	case '~':
+		if i+1 < len(t) && t[i+1] == '~' {
+			return 2
+		}
+	}
+	return 0
+}
+
+// emphasis reports whether the delimiter t[a:b] opens or closes emphasis: something other than
+// white space follows (opens) or precedes it (closes); an "_" inside a word (snake_case) and a
+// lone "*" that starts the line without opening do neither.
+func emphasis(t string, a, b int) bool {
+	before, _ := utf8.DecodeLastRuneInString(t[:a])
+	after, _ := utf8.DecodeRuneInString(t[b:])
+	opens := b < len(t) && !isSpace(after)
+	closes := a > 0 && !isSpace(before)
+	if !opens && !closes {
+		return false
+	}
+	if t[a] == '_' && a > 0 && b < len(t) && isWordChar(before) && isWordChar(after) {
+		return false
+	}
+	if t[a] == '*' && b-a == 1 && a == 0 && !opens {
+		return false
+	}
+	return true
 }
 
 // stripInline returns [s, e) without its inline markup (for heading texts), and records the markup.
