@@ -101,10 +101,16 @@ func (c *carrier) readGroup() {
 	c.held[d] = group
 }
 
-// close stops the reading and returns the first error met.
-func (c *carrier) close() error {
+// close stops the reading and returns the first error met. With check, it first reads the rest
+// of the table, so that a group out of order anywhere is an error (a document asked for before
+// its group was reached would have got nothing); a build that failed has no need.
+func (c *carrier) close(check bool) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	for check && !c.done {
+		c.readGroup()
+		clear(c.held)
+	}
 	if c.stop != nil {
 		c.stop()
 		c.stop = nil

@@ -1,6 +1,7 @@
 package release
 
 import (
+	"bufio"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -69,10 +70,24 @@ func inputsHash(raw string, maxBytes int64) (string, error) {
 // time of each of the release's files (a file edited in place, even with SHA256SUMS left alone,
 // changes it; reading only the metadata keeps it cheap): when it equals the one recorded for the
 // latest release, a run can say "up to date" after reading each input once, without building.
-// `verify` never relies on it.
-func fingerprint(inputs, releaseDir string) (string, error) {
+// `verify` never relies on it. The files finish writes beside the releases (CHANGELOG.md,
+// index.html, the latest link) count too, so that a run that finds them as it left them need not
+// write them again.
+func fingerprint(inputs, out, releaseDir string) (string, error) {
 	h := sha256.New()
 	io.WriteString(h, "inputs "+inputs+"\n")
+	for _, name := range []string{ChangelogFile, IndexFile} {
+		st, err := os.Stat(filepath.Join(out, name))
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprintf(h, "finished %s %d %d\n", name, st.Size(), st.ModTime().UnixNano())
+	}
+	target, err := os.Readlink(filepath.Join(out, LatestLink))
+	if err != nil {
+		return "", err
+	}
+	fmt.Fprintf(h, "latest %s\n", filepath.ToSlash(target))
 	if err := hashFile(h, "release", filepath.Join(releaseDir, SumsFile)); err != nil {
 		return "", err
 	}
@@ -114,7 +129,7 @@ func hashFile(h io.Writer, label, path string) error {
 // inputs (inputsHash). Any problem (no record, an unreadable file) only means "not known": the
 // caller compares in full.
 func upToDate(out, inputs string, latest *info) bool {
-	fp, err := fingerprint(inputs, latest.Dir)
+	fp, err := fingerprint(inputs, out, latest.Dir)
 	if err != nil {
 		return false
 	}
@@ -136,7 +151,7 @@ func recordFingerprint(out, inputs, version string) {
 	if inputs == "" {
 		return
 	}
-	fp, err := fingerprint(inputs, Dir(out, version))
+	fp, err := fingerprint(inputs, out, Dir(out, version))
 	if err != nil {
 		return
 	}
@@ -149,15 +164,48 @@ func recordFingerprint(out, inputs, version string) {
 
 // latestValidation is the validation summary the latest release recorded.
 func latestValidation(dir string) *changes.Validation {
-	b, err := os.ReadFile(filepath.Join(dir, ChangesFile))
+	var v *changes.Validation
+	if decodeHead(filepath.Join(dir, ChangesFile), map[string]any{"validation": &v}) != nil {
+		return nil
+	}
+	return v
+}
+
+// decodeHead decodes the named members of the JSON object in the file at path into the values
+// given, reading only as far as the last of them: changes.json starts with the release's facts
+// and ends with its row changes, which can run to many megabytes. Members not found stay as they
+// are.
+func decodeHead(path string, want map[string]any) error {
+	f, err := os.Open(path)
 	if err != nil {
-		return nil
+		return err
 	}
-	var c struct {
-		Validation *changes.Validation `json:"validation"`
+	defer f.Close()
+	dec := json.NewDecoder(bufio.NewReader(f))
+	if tok, err := dec.Token(); err != nil {
+		return err
+	} else if tok != json.Delim('{') {
+		return fmt.Errorf("found %v, want an object", tok)
 	}
-	if json.Unmarshal(b, &c) != nil {
-		return nil
+	left := len(want)
+	for left > 0 && dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		key, _ := tok.(string)
+		to, ok := want[key]
+		if !ok {
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := dec.Decode(to); err != nil {
+			return fmt.Errorf("%s: %w", key, err)
+		}
+		left--
 	}
-	return c.Validation
+	return nil
 }

@@ -44,28 +44,28 @@ func Publish(ctx context.Context, o Options) (*Result, error) {
 		return nil, err
 	}
 
-	// A run killed after its release folder went in place left CHANGELOG.md or latest behind.
-	if !o.DryRun {
-		if err := finish(o.OutDir, o.RawDir); err != nil {
-			return nil, err
-		}
-	}
-
-	// Nothing changed since the latest release was last found up to date: say so without building.
+	// Nothing changed since the latest release was last found up to date (and the files beside
+	// the releases are as that run left them): say so without building.
 	inputs, err := inputsHash(o.RawDir, o.MaxBytes)
 	if err != nil {
 		inputs = "" // unreadable inputs: the build below reports them properly
 	}
-	if h.latest != nil && !o.Rebuild && inputs != "" {
-		if upToDate(o.OutDir, inputs, h.latest) {
-			res := &Result{Status: UpToDate, Version: h.latest.Version, Level: changes.LevelNone, Reasons: []string{}, Path: h.latest.Dir,
-				Validation: latestValidation(h.latest.Dir), Fingerprint: true}
-			if n := len(h.versions); n > 1 {
-				res.Previous = h.versions[n-2]
-			}
-			log.Info("up to date", "version", res.Version, "previous", res.Previous, "by", "fingerprint")
-			return res, nil
+	fresh := h.latest != nil && !o.Rebuild && inputs != "" && upToDate(o.OutDir, inputs, h.latest)
+
+	// A run killed after its release folder went in place left CHANGELOG.md or latest behind.
+	if !o.DryRun && !fresh {
+		if err := finish(o.OutDir, o.RawDir); err != nil {
+			return nil, err
 		}
+	}
+	if fresh {
+		res := &Result{Status: UpToDate, Version: h.latest.Version, Level: changes.LevelNone, Reasons: []string{}, Path: h.latest.Dir,
+			Validation: latestValidation(h.latest.Dir), Fingerprint: true}
+		if n := len(h.versions); n > 1 {
+			res.Previous = h.versions[n-2]
+		}
+		log.Info("up to date", "version", res.Version, "previous", res.Previous, "by", "fingerprint")
+		return res, nil
 	}
 
 	stage, err := publish.Stage(filepath.Join(o.OutDir, ReleasesDir, stagingName))

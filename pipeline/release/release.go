@@ -2,7 +2,6 @@ package release
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -171,16 +170,18 @@ func readInfo(out, version string) (*info, error) {
 
 // readInfoIn reads what the release folder dir says about itself in its changes.json.
 func readInfoIn(dir string) (*info, error) {
-	b, err := os.ReadFile(filepath.Join(dir, ChangesFile))
-	if err != nil {
-		return nil, err
-	}
 	var c struct {
 		Version, Date, Notes string
 		Level                changes.Level
 	}
-	if err := json.Unmarshal(b, &c); err != nil {
-		return nil, &model.SourceError{File: filepath.Join(dir, ChangesFile), Msg: err.Error(), Hint: "a release folder is never edited by hand"}
+	path := filepath.Join(dir, ChangesFile)
+	err := decodeHead(path, map[string]any{"version": &c.Version, "date": &c.Date, "notes": &c.Notes, "level": &c.Level})
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return nil, err // not readable: the caller says what is missing
+	}
+	if err != nil {
+		return nil, &model.SourceError{File: path, Msg: err.Error(), Hint: "a release folder is never edited by hand"}
 	}
 	return &info{Version: c.Version, Date: c.Date, Notes: c.Notes, Level: c.Level, Dir: dir}, nil
 }
@@ -302,7 +303,7 @@ func compute(ctx context.Context, p plan, dir string, crash func(string)) (*draf
 	carry := newCarrier(prevSnap, versionOf(p.prev))
 	sum, err := build.Into(ctx, build.Options{RawDir: p.raw, MaxBytes: p.maxBytes, Logger: p.log, Progress: p.progress,
 		Carry: func(doc string, ps []model.Passage) { normalize.CarryIDs(carry.passages(doc), ps) }}, dir)
-	if cerr := carry.close(); err == nil && cerr != nil {
+	if cerr := carry.close(err == nil); err == nil && cerr != nil {
 		err = cerr
 	}
 	if err != nil {
@@ -455,7 +456,7 @@ func mustDate(s string) model.Date {
 
 // codebookInput is what the codebook of a release is made from.
 func codebookInput(d *draft) codebook.Input {
-	return codebook.Input{Title: d.dataset.Title.EN, Version: d.changes.Version, Citation: d.citation, Schemas: d.set, Rows: d.allTables()}
+	return codebook.Input{Title: d.dataset.Title.EN, Version: d.changes.Version, Citation: d.citation, Schemas: d.set, Rows: publish.MemTables(d.allTables())}
 }
 
 // citation is how to cite a release: publisher, year, title, version and where it is served.

@@ -496,6 +496,23 @@ func TestFingerprint(t *testing.T) {
 	res = publishOK(t, raw, out, day1)
 	assert.True(t, res.Fingerprint, "the long way records the new fingerprint")
 
+	// The fast way does not write CHANGELOG.md, index.html and latest again, so it is taken only
+	// while they are as the recorded run left them; a deleted one is written again the long way.
+	for _, name := range []string{ChangelogFile, IndexFile, LatestLink} {
+		path := filepath.Join(out, name)
+		before, err := os.Lstat(path)
+		require.NoError(t, err)
+		require.NoError(t, os.Remove(path))
+		res = publishOK(t, raw, out, day1)
+		assert.Equal(t, UpToDate, res.Status, name)
+		assert.False(t, res.Fingerprint, "%s was deleted", name)
+		after, err := os.Lstat(path)
+		require.NoError(t, err, "%s is written again", name)
+		assert.Equal(t, before.Mode().Type(), after.Mode().Type(), name)
+		res = publishOK(t, raw, out, day1)
+		assert.True(t, res.Fingerprint, "%s: the long way records the fingerprint again", name)
+	}
+
 	// A changed SHA256SUMS (a release changed in place) is not up to date by fingerprint.
 	sums := filepath.Join(Dir(out, "1.0.0"), SumsFile)
 	b, err := os.ReadFile(sums)
