@@ -3,6 +3,8 @@ package release
 import (
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"slices"
 	"sync"
 	"testing"
 
@@ -87,4 +89,31 @@ func TestCarrierUnordered(t *testing.T) {
 	err := c.close(true)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "not grouped by document")
+}
+
+func TestSameBytes(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, b []byte) string {
+		p := dir + "/" + name
+		require.NoError(t, os.WriteFile(p, b, 0o644))
+		return p
+	}
+	big := make([]byte, 3<<20+17) // more than one block, and a partial last one
+	for i := range big {
+		big[i] = byte(i * 7)
+	}
+	a := write("a", big)
+	b := write("b", slices.Clone(big))
+	changed := slices.Clone(big)
+	changed[2<<20+5]++
+	c := write("c", changed)
+	d := write("d", big[:len(big)-1])
+	for _, tc := range []struct {
+		x, y string
+		want bool
+	}{{a, b, true}, {a, c, false}, {a, d, false}, {write("e", nil), write("f", nil), true}} {
+		got, err := sameBytes(tc.x, tc.y)
+		require.NoError(t, err)
+		assert.Equal(t, tc.want, got, "%s %s", tc.x, tc.y)
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
 	"os"
@@ -132,20 +133,58 @@ func reproduce(ctx context.Context, e env, versions []string, i int) ([]string, 
 		case !inRelease:
 			differ = append(differ, n+" (in the rebuild only)")
 		default:
-			a, err := os.ReadFile(w)
+			same, err := sameBytes(w, g)
 			if err != nil {
 				return nil, 0, err
 			}
-			b, err := os.ReadFile(g)
-			if err != nil {
-				return nil, 0, err
-			}
-			if !bytes.Equal(a, b) {
+			if !same {
 				differ = append(differ, n)
 			}
 		}
 	}
 	return differ, len(sorted), nil
+}
+
+// sameBytes compares two files a block at a time (a table file can be larger than memory).
+func sameBytes(a, b string) (bool, error) {
+	fa, err := os.Open(a)
+	if err != nil {
+		return false, err
+	}
+	defer fa.Close()
+	fb, err := os.Open(b)
+	if err != nil {
+		return false, err
+	}
+	defer fb.Close()
+	sa, err := fa.Stat()
+	if err != nil {
+		return false, err
+	}
+	sb, err := fb.Stat()
+	if err != nil {
+		return false, err
+	}
+	if sa.Size() != sb.Size() {
+		return false, nil
+	}
+	ba, bb := make([]byte, 1<<20), make([]byte, 1<<20)
+	for {
+		na, ea := io.ReadFull(fa, ba)
+		nb, eb := io.ReadFull(fb, bb)
+		if !bytes.Equal(ba[:na], bb[:nb]) {
+			return false, nil
+		}
+		if ea == io.EOF || ea == io.ErrUnexpectedEOF {
+			return eb == io.EOF || eb == io.ErrUnexpectedEOF, nil
+		}
+		if ea != nil {
+			return false, ea
+		}
+		if eb != nil {
+			return false, eb
+		}
+	}
 }
 
 // listFiles maps the slash-separated relative path of every file below dir to its path.
