@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -773,11 +772,12 @@ type runOcc struct{ line, from, to int }
 // lines. The key is the run's tokens, each followed by a 0 byte; the occurrences are the first one
 // on each line, in line order.
 //
-// It works level by level: a run can recur only if the run one token shorter at the same place
-// does, so each level extends only the places whose run recurred, and most of a text (which does
-// not repeat) drops out after the first level. Tokens are interned, and runs are grouped by a
-// rolling hash of their token numbers; the groups are then split by the runs' text, so a hash
-// collision cannot merge two runs.
+// It works level by level, from runs of one token up: a run can recur only if the run one token
+// shorter at the same place does, so each level extends only the places whose run recurred, and
+// most of a text (which does not repeat) drops out after the first levels. Tokens are interned, and
+// the places of a level are grouped by their run exactly: a run of n+1 tokens is the group of its
+// first n and its last token, numbered in a table (groupTable), so no run text is compared and no
+// key is built but for the runs that recur.
 func recurringRuns(ms []masked, toks [][]tok, minRun, maxRun int) map[string][]runOcc {
 	ids := make([][]uint32, len(toks))
 	total := 0
@@ -791,103 +791,137 @@ func recurringRuns(ms []masked, toks [][]tok, minRun, maxRun int) map[string][]r
 			w := ms[i].s[t.s:t.e]
 			id, ok := intern[w]
 			if !ok {
-				id = uint32(len(intern)) + 1
+				id = uint32(len(intern))
 				intern[w] = id
 			}
 			ids[i][k] = id
 		}
 	}
-	const mul = 0x9E3779B97F4A7C15
-	type place struct {
-		line, from int
-		h          uint64
-	}
-	// Level minRun: every place.
+	// A place is where a run starts, and the run's group at the current level.
+	type place struct{ line, from, group int32 }
 	cur := make([]place, 0, total)
 	for i := range ids {
-		for from := 0; from+minRun <= len(ids[i]); from++ {
-			var h uint64
-			for k := from; k < from+minRun; k++ {
-				h = h*mul + uint64(ids[i][k])
-			}
-			cur = append(cur, place{i, from, h})
+		for from, id := range ids[i] {
+			cur = append(cur, place{int32(i), int32(from), int32(id)})
 		}
 	}
-	key := func(i, from, to int) string {
+	groups := len(intern)
+	key := func(o runOcc) string {
 		var b strings.Builder
-		for k := from; k < to; k++ {
-			b.WriteString(ms[i].s[toks[i][k].s:toks[i][k].e])
+		for k := o.from; k < o.to; k++ {
+			b.WriteString(ms[o.line].s[toks[o.line][k].s:toks[o.line][k].e])
 			b.WriteByte(0)
 		}
 		return b.String()
 	}
 	out := map[string][]runOcc{}
-	for n := minRun; n <= maxRun && len(cur) > 0; n++ {
-		// Lines per hash; a place survives when its hash is on two lines or more. group is 1 + the
-		// first run (below) with the hash.
-		type seen struct{ last, lines, group int }
-		byHash := make(map[uint64]seen, len(cur))
+	var table groupTable
+	// lines[g] counts the lines group g occurs on, last[g] is the last of them; run[g] is 1 + the
+	// group's run in runs (at the levels that report runs).
+	var lines, last, run []int32
+	for n := 1; n <= maxRun && len(cur) > 0; n++ {
+		lines, last = resize(lines, groups), resize(last, groups)
 		for _, pl := range cur {
-			s := byHash[pl.h]
-			if s.lines == 0 || s.last != pl.line {
-				s.lines++
-				s.last = pl.line
+			if lines[pl.group] == 0 || last[pl.group] != pl.line {
+				lines[pl.group]++
+				last[pl.group] = pl.line
 			}
-			byHash[pl.h] = s
 		}
 		kept := cur[:0]
 		for _, pl := range cur {
-			if byHash[pl.h].lines >= 2 {
+			if lines[pl.group] >= 2 {
 				kept = append(kept, pl)
 			}
 		}
-		// The runs themselves, by their tokens: the first place on each line, lines in order
-		// (places are in line and token order). Equal token numbers are equal words, so runs are
-		// told apart by their numbers (within a hash; sameHash chains the runs that share one), and
-		// the text key is built once per run that recurs.
-		var runs [][]runOcc
-		var sameHash []int // sameHash[r]: 1 + the next run with run r's hash, or 0
-		for _, pl := range kept {
-			words := ids[pl.line][pl.from : pl.from+n]
-			sh := byHash[pl.h]
-			r := sh.group - 1
-			for r >= 0 && !slices.Equal(ids[runs[r][0].line][runs[r][0].from:runs[r][0].to], words) {
-				if sameHash[r] == 0 {
-					sameHash[r] = len(runs) + 1
-					r = -1
-					break
+		if n >= minRun {
+			// The runs, in the order of their first place; places are in line and token order, so
+			// each run's first place on a line comes first.
+			run = resize(run, groups)
+			var runs [][]runOcc
+			for _, pl := range kept {
+				r := run[pl.group] - 1
+				if r < 0 {
+					runs = append(runs, nil)
+					r = int32(len(runs) - 1)
+					run[pl.group] = r + 1
 				}
-				r = sameHash[r] - 1
-			}
-			if r < 0 {
-				if sh.group == 0 {
-					sh.group = len(runs) + 1
-					byHash[pl.h] = sh
+				if o := runs[r]; len(o) > 0 && o[len(o)-1].line == int(pl.line) {
+					continue
 				}
-				runs = append(runs, nil)
-				sameHash = append(sameHash, 0)
-				r = len(runs) - 1
+				runs[r] = append(runs[r], runOcc{int(pl.line), int(pl.from), int(pl.from) + n})
 			}
-			if o := runs[r]; len(o) > 0 && o[len(o)-1].line == pl.line {
-				continue
-			}
-			runs[r] = append(runs[r], runOcc{pl.line, pl.from, pl.from + n})
-		}
-		for _, o := range runs {
-			if len(o) >= 2 {
-				out[key(o[0].line, o[0].from, o[0].to)] = o
+			for _, o := range runs {
+				out[key(o[0])] = o
 			}
 		}
-		// Extend the surviving places by one token.
+		// Extend the surviving places by one token: the group of the longer run is that of the
+		// shorter one and the token that follows.
 		next := kept[:0]
+		table.reset(len(kept))
 		for _, pl := range kept {
-			if to := pl.from + n; to < len(ids[pl.line]) {
-				next = append(next, place{pl.line, pl.from, pl.h*mul + uint64(ids[pl.line][to])})
+			if to := int(pl.from) + n; to < len(ids[pl.line]) {
+				g := table.number(uint64(uint32(pl.group))<<32 | uint64(ids[pl.line][to]))
+				next = append(next, place{pl.line, pl.from, g})
 			}
 		}
+		groups = table.n
 		cur = next
 	}
 	return out
+}
+
+// resize returns s with n zeros, reusing its array when it is long enough.
+func resize(s []int32, n int) []int32 {
+	if cap(s) < n {
+		return make([]int32, n)
+	}
+	s = s[:n]
+	clear(s)
+	return s
+}
+
+// groupTable numbers distinct 64-bit keys 0, 1, 2, … in the order they are first seen: an
+// open-addressing hash table, cheaper than a map for the many keys of one level of recurringRuns.
+type groupTable struct {
+	keys  []uint64
+	nums  []int32 // 1 + the key's number; 0 for an empty cell
+	shift uint8   // 64 - log2(len(keys))
+	n     int     // keys numbered so far
+}
+
+// reset empties the table and makes room for up to n keys.
+func (t *groupTable) reset(n int) {
+	size, bits := 16, uint8(4)
+	for size < 2*n {
+		size, bits = size*2, bits+1
+	}
+	if len(t.keys) < size || len(t.keys) > 8*size {
+		t.keys, t.nums = make([]uint64, size), make([]int32, size)
+	} else {
+		size = len(t.keys)
+		for 1<<bits < size {
+			bits++
+		}
+		clear(t.nums)
+	}
+	t.shift, t.n = 64-bits, 0
+}
+
+// number returns the number of key k, numbering it when it is new.
+func (t *groupTable) number(k uint64) int32 {
+	mask := uint64(len(t.keys) - 1)
+	for i := (k * 0x9E3779B97F4A7C15) >> t.shift; ; i = (i + 1) & mask {
+		switch t.nums[i] {
+		case 0:
+			t.n++
+			t.keys[i], t.nums[i] = k, int32(t.n)
+			return int32(t.n - 1)
+		default:
+			if t.keys[i] == k {
+				return t.nums[i] - 1
+			}
+		}
+	}
 }
 
 // maskedTokens splits a masked line into words: at spaces, around '#', and where a lower-case
