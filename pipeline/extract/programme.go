@@ -140,25 +140,13 @@ func (p *parser) pdfText(first, last int) error {
 // running headers and footers (repeated at line starts or ends, page numbers masked), and page
 // numbers glued to text.
 func (p *parser) furniture(first, last int) []cut {
-	var cuts []cut
-	covered := func(s, e int) bool {
-		for _, c := range cuts {
-			if s < c.end && c.start < e {
-				return true
-			}
-		}
-		return false
-	}
-	add := func(s, e int, reason string) {
-		if s < e && !covered(s, e) {
-			cuts = append(cuts, cut{s, e, reason})
-		}
-	}
 	lines := make([]content, 0, last-first)
 	for i := first; i < last; i++ {
 		s, e := p.trim(p.lines[i])
 		lines = append(lines, content{s, e})
 	}
+	lc := newLineCuts(lines)
+	covered, add := lc.covered, lc.add
 	// 1. The registry's patterns, anywhere in a line.
 	for _, re := range p.src.FurnitureRE {
 		for _, l := range lines {
@@ -194,7 +182,7 @@ func (p *parser) furniture(first, last int) []cut {
 	}
 	// 3. Running headers and footers: a stretch at the start or end of two or more lines that is
 	// the same once digits are masked, and that looks like furniture rather than prose.
-	for _, h := range p.repeatedEdges(lines2ranges(lines, cuts)) {
+	for _, h := range p.repeatedEdges(lc.ranges()) {
 		varying := strings.Contains(h.re.String(), "[0-9]{1,4}")
 		for _, l := range lines {
 			for _, m := range h.find(p.t.S[l.s:l.e]) {
@@ -210,8 +198,8 @@ func (p *parser) furniture(first, last int) []cut {
 		}
 	}
 	// What is left of a line after its header went may be just the page number ("…2021 78").
-	for _, l := range lines {
-		for _, r := range p.residual(l.s, l.e, cuts) {
+	for k, l := range lines {
+		for _, r := range p.residual(l.s, l.e, lc.of[k]) {
 			if t := p.t.S[r[0]:r[1]]; pageLineRE.MatchString(t) && !(r[0] == l.s && r[1] == l.e) {
 				add(r[0], r[1], ReasonPageNumber)
 				for _, f := range strings.Fields(t) {
@@ -225,8 +213,8 @@ func (p *parser) furniture(first, last int) []cut {
 	// a line ("producten 14uit"). Kept only when another page number of the text is near it, so a
 	// number in the text is not taken for one.
 	var glued []pageCand
-	for _, l := range lines {
-		for _, r := range p.residual(l.s, l.e, cuts) {
+	for k, l := range lines {
+		for _, r := range p.residual(l.s, l.e, lc.of[k]) {
 			t := p.t.S[r[0]:r[1]]
 			if m := gluedEnd(t); m != nil && !p.knownToken(t, m[4]) {
 				f := strings.Fields(t[m[4]:m[5]])
@@ -266,7 +254,77 @@ func (p *parser) furniture(first, last int) []cut {
 			add(g.s, g.e, ReasonPageNumber)
 		}
 	}
-	return cuts
+	return lc.all
+}
+
+// lineCuts are the cuts furniture has made so far in a text's lines: all of them, in the order
+// they were made, and for each line those that overlap it, in the same order. A cut lies inside
+// one line (each is found in one line's text), so looking only at its line's cuts tells whether
+// it overlaps another, and what is left of a line, as looking at every cut would.
+type lineCuts struct {
+	lines []content
+	all   []cut
+	of    [][]cut // of[k]: the cuts that overlap lines[k]
+}
+
+func newLineCuts(lines []content) *lineCuts {
+	return &lineCuts{lines: lines, of: make([][]cut, len(lines))}
+}
+
+// span returns the lines [from, to) whose content overlaps [s, e), s < e.
+func (lc *lineCuts) span(s, e int) (int, int) {
+	from := sort.Search(len(lc.lines), func(k int) bool { return lc.lines[k].e > s })
+	to := from
+	for to < len(lc.lines) && lc.lines[to].s < e {
+		to++
+	}
+	return from, to
+}
+
+// covered reports whether a cut overlaps [s, e).
+func (lc *lineCuts) covered(s, e int) bool {
+	from, to := lc.span(s, e)
+	for k := from; k < to; k++ {
+		for _, c := range lc.of[k] {
+			if s < c.end && c.start < e {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// add cuts [s, e) for reason, unless it is empty or a cut overlaps it.
+func (lc *lineCuts) add(s, e int, reason string) {
+	if s >= e || lc.covered(s, e) {
+		return
+	}
+	c := cut{s, e, reason}
+	lc.all = append(lc.all, c)
+	from, to := lc.span(s, e)
+	for k := from; k < to; k++ {
+		lc.of[k] = append(lc.of[k], c)
+	}
+}
+
+// ranges are the lines that are neither blank nor cut as a whole.
+func (lc *lineCuts) ranges() [][2]int {
+	out := make([][2]int, 0, len(lc.lines))
+	for k, l := range lc.lines {
+		if l.s == l.e {
+			continue
+		}
+		whole := false
+		for _, c := range lc.of[k] {
+			if c.start <= l.s && l.e <= c.end {
+				whole = true
+			}
+		}
+		if !whole {
+			out = append(out, [2]int{l.s, l.e})
+		}
+	}
+	return out
 }
 
 // numbersIn returns the numbers of up to three digits in s.
@@ -379,25 +437,6 @@ func (p *parser) lineNumbers(lines []content) []cut {
 
 // content is the trimmed content of one line.
 type content struct{ s, e int }
-
-func lines2ranges(lines []content, cuts []cut) [][2]int {
-	out := make([][2]int, 0, len(lines))
-	for _, l := range lines {
-		if l.s == l.e {
-			continue
-		}
-		whole := false
-		for _, c := range cuts {
-			if c.start <= l.s && l.e <= c.end {
-				whole = true
-			}
-		}
-		if !whole {
-			out = append(out, [2]int{l.s, l.e})
-		}
-	}
-	return out
-}
 
 // trimRange shrinks [s, e) to its non-space part.
 func (p *parser) trimRange(s, e int) (int, int) {
@@ -991,13 +1030,20 @@ func (p *parser) furnitureLike(s string) bool {
 
 // segments cuts the lines [first, last) into segments: the parts furniture leaves, split again
 // where text was glued on without a space (a heading after a sentence, capitals after a word).
+// The cuts are sorted by their start.
 func (p *parser) segments(first, last int, cuts []cut) []seg {
 	var out []seg
 	blank := false
 	for i := first; i < last; i++ {
 		l := p.lines[i]
 		s, e := p.trim(l)
-		rs := p.residual(s, e, cuts)
+		// The cuts are sorted and do not overlap: those that overlap [s, e) follow each other.
+		k := sort.Search(len(cuts), func(k int) bool { return cuts[k].end > s })
+		n := k
+		for n < len(cuts) && cuts[n].start < e {
+			n++
+		}
+		rs := p.residual(s, e, cuts[k:n])
 		if len(rs) == 0 {
 			if s == e {
 				blank = true
