@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 
@@ -14,14 +15,34 @@ import (
 
 // Text normalizes a piece of text: NFC; every run of white space (including no-break spaces and
 // line breaks) becomes one space; leading and trailing white space is removed. Other characters are
-// kept as written: no folding of ’ “ ” or accents.
+// kept as written: no folding of ’ “ ” or accents. Text that is already so (most of it) is returned
+// as it is, without a copy.
 func Text(s string) string {
 	s = norm.NFC.String(s)
+	if normalized(s) {
+		return s
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
-	for _, r := range s {
-		if unicode.IsSpace(r) || r == '\u00A0' || r == '\u202F' || r == '\u2007' || r == '\uFEFF' {
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			// ASCII: the white space among it is that of unicode.IsSpace.
+			i++
+			if asciiSpace(c) {
+				space = true
+				continue
+			}
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			b.WriteByte(c)
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		i += n
+		if isSpace(r) {
 			space = true
 			continue
 		}
@@ -29,9 +50,46 @@ func Text(s string) string {
 			b.WriteByte(' ')
 		}
 		space = false
-		b.WriteRune(r)
+		b.WriteRune(r) // U+FFFD for a byte that is not UTF-8, as ranging over s gives
 	}
 	return b.String()
+}
+
+// isSpace is the white space that Text collapses: unicode.IsSpace and the no-break spaces and
+// byte order mark it misses.
+func isSpace(r rune) bool {
+	return unicode.IsSpace(r) || r == '\u00A0' || r == '\u202F' || r == '\u2007' || r == '\uFEFF'
+}
+
+// asciiSpace is isSpace for an ASCII byte.
+func asciiSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
+}
+
+// normalized reports whether Text would return s unchanged: valid UTF-8 whose only white space is
+// single ' ' between other characters.
+func normalized(s string) bool {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == ' ':
+				if i == 0 || i == len(s)-1 || s[i+1] == ' ' {
+					return false
+				}
+			case asciiSpace(c):
+				return false
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 || isSpace(r) {
+			return false
+		}
+		i += n
+	}
+	return true
 }
 
 // Unquote removes the enclosing “ ” of a quote; a quote without its closing mark loses only the
@@ -45,13 +103,13 @@ func Unquote(s string) string {
 // PassageID derives a passage's key from its content: document, party, kind, normalized text and
 // the occurrence number of that text among equal ones (0 for the first). It is 16 hex digits.
 func PassageID(documentID, partyID string, kind model.Kind, text string, occurrence int) string {
-	h := sha256.New()
+	buf := make([]byte, 0, len(documentID)+len(partyID)+len(kind)+len(text)+6)
 	for _, part := range []string{documentID, partyID, string(kind), text} {
-		h.Write([]byte(part))
-		h.Write([]byte{0})
+		buf = append(append(buf, part...), 0)
 	}
-	h.Write([]byte{byte(occurrence >> 8), byte(occurrence)})
-	return hex.EncodeToString(h.Sum(nil))[:16]
+	buf = append(buf, byte(occurrence>>8), byte(occurrence))
+	sum := sha256.Sum256(buf)
+	return hex.EncodeToString(sum[:8])
 }
 
 // Result is one document's rows.
@@ -156,6 +214,11 @@ func isFragment(text string) bool {
 	if strings.HasSuffix(t, ",") || strings.HasSuffix(t, "-") || strings.HasSuffix(t, "–") {
 		return true
 	}
-	words := strings.Fields(t)
-	return functionWords[words[len(words)-1]]
+	// The last word: what follows the last white space (strings.Fields(t), its last field).
+	t = strings.TrimRightFunc(t, unicode.IsSpace)
+	if i := strings.LastIndexFunc(t, unicode.IsSpace); i >= 0 {
+		_, n := utf8.DecodeRuneInString(t[i:])
+		t = t[i+n:]
+	}
+	return functionWords[t]
 }
