@@ -3,8 +3,6 @@ package check
 import (
 	"bufio"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,7 +11,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
-	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/standpunten/standpunten/pipeline/model"
@@ -57,6 +55,12 @@ type Options struct {
 // FolderWith is Folder with the checks o asks for. The report's Signer names the principal whose
 // key signed the release, when o.AllowedSigners is set and the signature holds.
 func FolderWith(ctx context.Context, dir string, set schemas.Set, o Options) (validate.Report, error) {
+	return folderWith(ctx, dir, set, o, nil)
+}
+
+// folderWith is FolderWith that calls afterRun (when not nil) each time a document's passages
+// have been checked and dropped: the tests measure the memory held there.
+func folderWith(ctx context.Context, dir string, set schemas.Set, o Options, afterRun func()) (validate.Report, error) {
 	root := o.Sources
 	if real, err := filepath.EvalSymlinks(dir); err == nil {
 		dir = real // output/latest is a link to the release
@@ -70,16 +74,14 @@ func FolderWith(ctx context.Context, dir string, set schemas.Set, o Options) (va
 	if err != nil {
 		return validate.Report{}, err
 	}
-	f := &folder{dir: dir, set: set, chk: chk, rows: map[string][][]any{}, counts: map[string]int{}, sources: root}
-	for _, name := range schemas.Order {
-		if err := ctx.Err(); err != nil {
-			return validate.Report{}, err
-		}
-		f.table(name)
+	f := newFolder(dir, set, chk, root)
+	f.afterRun = afterRun
+	defer f.close()
+	if err := f.tables(ctx); err != nil {
+		return validate.Report{}, err
 	}
-	f.datasetRules()
 	f.releaseComplete()
-	f.accounting()
+	f.accountingEnd()
 	if err := f.checksums(); err != nil {
 		return validate.Report{}, err
 	}
@@ -122,17 +124,59 @@ func (f *folder) signature(allowed string) (string, error) {
 }
 
 type folder struct {
-	dir  string
-	set  schemas.Set
-	chk  *validate.Checker
-	rows map[string][][]any // table → rows of its Parquet file (or the first readable copy); passages are dropped once grouped
-	// counts is each table's number of rows (the first readable copy)
+	dir string
+	set schemas.Set
+	chk *validate.Checker
+	// rows are the rows of the small tables (all but passages) of the checked copy, for the
+	// dataset rules.
+	rows map[string][][]any
+	// counts is each table's number of rows (the checked copy)
 	counts map[string]int
-	// passages are the passages of each document, in source order (datasetRules)
-	passages map[string][]model.Passage
+	// docs are the documents by id, docList in file order (up to a row that does not convert);
+	// docsBad says that one did not, which turns the dataset rules off as a whole.
+	docs    map[string]model.Document
+	docList []model.Document
+	docsBad bool
+	// runs gathers the passages of one document at a time.
+	runs *passageRuns
+	// acc reads accounting.json one document entry at a time; nil until it is first needed.
+	acc *accountingStream
 	// sources is the folder that holds the raw texts (raw_path is relative to it); "" skips the
 	// provenance check.
 	sources string
+	// afterRun, when set, is called after each document's passages were checked (tests).
+	afterRun func()
+}
+
+func newFolder(dir string, set schemas.Set, chk *validate.Checker, sources string) *folder {
+	f := &folder{dir: dir, set: set, chk: chk, rows: map[string][][]any{}, counts: map[string]int{}, docs: map[string]model.Document{}, sources: sources}
+	f.runs = &passageRuns{f: f}
+	return f
+}
+
+// close releases the files still open (accounting.json, when the check stopped early).
+func (f *folder) close() {
+	if f.acc != nil {
+		f.acc.close()
+	}
+}
+
+// tables reads every table in schemas.Order (documents before passages, which are checked
+// against them document by document) and runs the dataset rules of the small tables.
+func (f *folder) tables(ctx context.Context) error {
+	for _, name := range schemas.Order {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := f.table(ctx, name); err != nil {
+			return err
+		}
+		if name == "documents" {
+			f.loadDocuments()
+		}
+	}
+	f.scoreRules()
+	return nil
 }
 
 // rel is the path of a file below the folder, as reports show it.
@@ -146,40 +190,6 @@ func (f *folder) rel(path string) string {
 
 func (f *folder) fail(rule, table, file, msg string) {
 	f.chk.Check(false, validate.Finding{Rule: rule, Severity: validate.Error, Table: table, Source: file, Message: msg})
-}
-
-// table reads the three copies of one table, checks they agree and feeds the rows to the checker.
-func (f *folder) table(name string) {
-	t := f.set[name]
-	readers := map[publish.Format]func(string, *schemas.Table) ([][]any, error){
-		publish.FormatParquet: publish.ReadParquet, publish.FormatCSV: publish.ReadCSV, publish.FormatJSON: publish.ReadJSON,
-	}
-	// The copies are read one after the other and each compared with the first, so that at most
-	// two copies of a table are in memory at once.
-	var first publish.Format
-	var base [][]any
-	for _, format := range publish.Formats {
-		path := publish.Path(f.dir, format, name)
-		rows, err := readers[format](path, t)
-		f.chk.Check(err == nil, f.readFinding(name, path, err))
-		if err != nil {
-			continue
-		}
-		if first == "" {
-			first, base = format, rows
-			f.parquetMeta(name)
-			continue
-		}
-		f.agree(t, first, base, format, rows)
-	}
-	if first == "" {
-		return
-	}
-	f.rows[name] = base
-	f.counts[name] = len(base)
-	for _, r := range base {
-		f.chk.Row(name, model.Cells(r))
-	}
 }
 
 func (f *folder) readFinding(table, path string, err error) validate.Finding {
@@ -217,18 +227,24 @@ func (f *folder) parquetMeta(name string) {
 		Source: f.rel(path), Field: publish.KeyTable, Value: kv[publish.KeyTable], Message: "Parquet metadata names another table"})
 }
 
-// key renders the primary key of a row read from a file.
-func key(t *schemas.Table, row []any) string {
-	var parts []string
-	for _, k := range t.PrimaryKey {
-		if i := t.FieldIndex(k); i >= 0 && i < len(row) {
-			parts = append(parts, render(row[i]))
-		}
-	}
-	return strings.Join(parts, "/")
-}
-
+// render prints a cell as findings show it: null, the value, or a list as JSON.
 func render(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case *string:
+		if x == nil {
+			return "null"
+		}
+		return *x
+	case int64:
+		return strconv.FormatInt(x, 10)
+	case *int64:
+		if x == nil {
+			return "null"
+		}
+		return strconv.FormatInt(*x, 10)
+	}
 	rv := reflect.ValueOf(v)
 	if !rv.IsValid() || (rv.Kind() == reflect.Pointer && rv.IsNil()) || (rv.Kind() == reflect.Slice && rv.IsNil()) {
 		return "null"
@@ -243,147 +259,11 @@ func render(v any) string {
 	return fmt.Sprint(v)
 }
 
-// agree reports every row whose copies in two formats differ, by primary key and column.
-func (f *folder) agree(t *schemas.Table, aFormat publish.Format, a [][]any, bFormat publish.Format, b [][]any) {
-	bFile := f.rel(publish.Path(f.dir, bFormat, t.Name))
-	byKey := map[string][]any{}
-	for _, r := range b {
-		byKey[key(t, r)] = r
-	}
-	seen := map[string]bool{}
-	for _, r := range a {
-		k := key(t, r)
-		seen[k] = true
-		other, ok := byKey[k]
-		f.chk.Check(ok, validate.Finding{Rule: "rule.formats_agree", Severity: validate.Error, Table: t.Name, Key: k, Source: bFile,
-			Message: fmt.Sprintf("row is in the %s file but not in %s", aFormat, bFormat)})
-		if !ok {
-			continue
-		}
-		for i, fld := range t.Fields {
-			same := reflect.DeepEqual(r[i], other[i])
-			f.chk.Check(same, validate.Finding{Rule: "rule.formats_agree", Severity: validate.Error, Table: t.Name, Key: k, Field: fld.Name,
-				Value: render(other[i]), Source: bFile, Message: fmt.Sprintf("%s holds %s, the %s file %s", bFormat, short(render(other[i])), aFormat, short(render(r[i])))})
-		}
-	}
-	for _, r := range b {
-		k := key(t, r)
-		f.chk.Check(seen[k], validate.Finding{Rule: "rule.formats_agree", Severity: validate.Error, Table: t.Name, Key: k, Source: bFile,
-			Message: fmt.Sprintf("row is in the %s file but not in %s", bFormat, aFormat)})
-	}
-}
-
 func short(s string) string {
 	if r := []rune(s); len(r) > 60 {
 		return string(r[:57]) + "…"
 	}
 	return s
-}
-
-// datasetRules runs the validate stage's dataset rules on the rows read back, document by
-// document, passages in source order.
-func (f *folder) datasetRules() {
-	docs := map[string]model.Document{}
-	for _, r := range f.rows["documents"] {
-		d, err := model.DocumentFromCells(r)
-		if err != nil {
-			f.fail("file.rows", "documents", "", err.Error())
-			return
-		}
-		docs[d.ID] = d
-	}
-	passages := map[string][]model.Passage{}
-	for _, r := range f.rows["passages"] {
-		p, err := model.PassageFromCells(r)
-		if err != nil {
-			f.fail("file.rows", "passages", "", err.Error())
-			return
-		}
-		passages[p.DocumentID] = append(passages[p.DocumentID], p)
-	}
-	f.passages = passages
-	delete(f.rows, "passages") // grouped now; only its row count is needed later
-	scores := map[string][]model.Score{}
-	for _, r := range f.rows["scores"] {
-		s, err := model.ScoreFromCells(r)
-		if err != nil {
-			f.fail("file.rows", "scores", "", err.Error())
-			return
-		}
-		scores[s.DocumentID] = append(scores[s.DocumentID], s)
-	}
-	covered := map[string][]model.DocumentParty{}
-	for _, r := range f.rows["document_parties"] {
-		d, err := model.DocumentPartyFromCells(r)
-		if err != nil {
-			f.fail("file.rows", "document_parties", "", err.Error())
-			return
-		}
-		covered[d.DocumentID] = append(covered[d.DocumentID], d)
-	}
-	ids := make([]string, 0, len(docs))
-	for id := range docs {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	for _, id := range ids {
-		ps := passages[id]
-		sort.SliceStable(ps, func(i, j int) bool { return ps[i].Seq < ps[j].Seq })
-		f.chk.Passages(docs[id], ps)
-		f.chk.Scores(scores[id], covered[id])
-	}
-}
-
-// accounting checks that accounting.json puts every byte of every raw text in a class.
-func (f *folder) accounting() {
-	path := filepath.Join(f.dir, AccountingFile)
-	b, err := os.ReadFile(path)
-	var acc struct {
-		Documents []model.Accounting `json:"documents"`
-	}
-	if err == nil {
-		err = json.Unmarshal(b, &acc)
-	}
-	f.chk.Check(err == nil, validate.Finding{Rule: "file.accounting", Severity: validate.Error, Source: AccountingFile,
-		Message: fmt.Sprintf("cannot read the byte accounting: %v", err)})
-	if err != nil {
-		return
-	}
-	byDoc := map[string]model.Accounting{}
-	for _, a := range acc.Documents {
-		byDoc[a.DocumentID] = a
-		var sum int64
-		for _, n := range a.Classes {
-			sum += n
-		}
-		f.chk.Check(sum == a.Bytes, validate.Finding{Rule: "rule.accounting_covers_file", Severity: validate.Error, Table: "documents", Key: a.DocumentID,
-			Source: AccountingFile, Value: fmt.Sprint(sum), Message: fmt.Sprintf("the classes add up to %d bytes, the file has %d", sum, a.Bytes)})
-	}
-	for _, r := range f.rows["documents"] {
-		d, err := model.DocumentFromCells(r)
-		if err != nil {
-			return
-		}
-		a, ok := byDoc[d.ID]
-		if ok && f.sources != "" {
-			f.provenance(d, a)
-		}
-		f.chk.Check(ok && a.Bytes == d.RawBytes, validate.Finding{Rule: "rule.accounting_covers_file", Severity: validate.Error, Table: "documents", Key: d.ID,
-			Field: "raw_bytes", Value: fmt.Sprint(d.RawBytes), Source: AccountingFile, Message: "accounting.json has no entry of this document's size"})
-	}
-}
-
-// provenance checks the passages of document d against its raw text, when the text is there and
-// unchanged.
-func (f *folder) provenance(d model.Document, a model.Accounting) {
-	raw, err := os.ReadFile(filepath.Join(f.sources, filepath.FromSlash(d.RawPath)))
-	if err != nil {
-		return
-	}
-	if sum := sha256.Sum256(raw); hex.EncodeToString(sum[:]) != d.RawSHA256 {
-		return
-	}
-	f.chk.Provenance(d, f.passages[d.ID], raw, a.Dropped)
 }
 
 // releaseName is the name of a release folder (vX.Y.Z), which is checked as a release even when
