@@ -62,3 +62,32 @@ func TestLineCutsAgree(t *testing.T) {
 		require.Equal(t, whole, lc.ranges(), "round %d", round)
 	}
 }
+
+// TestLinesHolding holds linesHolding to asking each line whether it holds the literal, on random
+// lines of a few letters (so that the literal often straddles a line end or sits in the white
+// space around a line) and on the empty literal.
+func TestLinesHolding(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for round := range 500 {
+		var b strings.Builder
+		var lines []content
+		for range rng.IntN(10) {
+			b.WriteString(strings.Repeat(" ", rng.IntN(2)))
+			s := b.Len()
+			for range rng.IntN(8) {
+				b.WriteByte("ab "[rng.IntN(3)])
+			}
+			lines = append(lines, content{s, b.Len()})
+			b.WriteString(strings.Repeat(" ", rng.IntN(2)) + "\n")
+		}
+		p := &parser{t: &Text{S: b.String()}}
+		lit := []string{"", "a", "ab", "aba", "b a", "a\na"}[rng.IntN(6)]
+		var want []int
+		for k, l := range lines {
+			if strings.Contains(p.t.S[l.s:l.e], lit) {
+				want = append(want, k)
+			}
+		}
+		require.Equal(t, want, p.linesHolding(lines, lit), "round %d: %q in %q", round, lit, p.t.S)
+	}
+}

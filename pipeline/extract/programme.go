@@ -184,8 +184,9 @@ func (p *parser) furniture(first, last int) []cut {
 	// the same once digits are masked, and that looks like furniture rather than prose.
 	for _, h := range p.repeatedEdges(lc.ranges()) {
 		varying := strings.Contains(h.re.String(), "[0-9]{1,4}")
-		for _, l := range lines {
-			for _, m := range h.find(p.t.S[l.s:l.e]) {
+		for _, k := range p.linesHolding(lines, h.lit) {
+			l := lines[k]
+			for _, m := range h.re.FindAllStringIndex(p.t.S[l.s:l.e], -1) {
 				s, e := p.trimRange(l.s+m[0], l.s+m[1])
 				add(s, e, ReasonRunningHeader)
 				if varying {
@@ -549,9 +550,17 @@ func (p *parser) repeatedEdges(ranges [][2]int) []headerRE {
 	const maxRun = 24
 	ms := make([]masked, len(ranges))
 	toks := make([][]tok, len(ranges))
+	// The words of the lines, one line after the other in chunks of memory: a line has at most a
+	// word per byte, so a line that fits in what is left of a chunk never moves it.
+	var all []tok
 	for i, r := range ranges {
 		ms[i] = p.mask(r[0], r[1])
-		toks[i] = maskedTokens(ms[i].s)
+		if cap(all)-len(all) < len(ms[i].s) {
+			all = make([]tok, 0, max(len(ms[i].s), 16<<10))
+		}
+		n := len(all)
+		all = appendMaskedTokens(all, ms[i].s)
+		toks[i] = all[n:len(all):len(all)]
 	}
 	seenIn := recurringRuns(ms, toks, 3, maxRun)
 	keys := make([]string, 0, len(seenIn))
@@ -692,18 +701,43 @@ func (p *parser) repeatedEdges(ranges [][2]int) []headerRE {
 }
 
 // headerRE is a running header found in the text: its pattern, and the longest stretch of it
-// that every match holds as it is (no space, no masked digit), to skip lines without it cheaply.
+// that every match holds as it is (no space, no masked digit), to skip lines without it cheaply
+// (linesHolding).
 type headerRE struct {
 	re  *regexp.Regexp
 	lit string
 }
 
-// find is re.FindAllStringIndex(s, -1), or nothing at once when s lacks the header's literal.
-func (h headerRE) find(s string) [][]int {
-	if !strings.Contains(s, h.lit) {
+// linesHolding returns, in order, the indexes of the lines whose content holds lit: the only lines
+// a header whose every match holds lit can match. It searches the text once for lit rather than
+// each line apart.
+func (p *parser) linesHolding(lines []content, lit string) []int {
+	var out []int
+	if len(lines) == 0 {
 		return nil
 	}
-	return h.re.FindAllStringIndex(s, -1)
+	if lit == "" {
+		for k := range lines {
+			out = append(out, k)
+		}
+		return out
+	}
+	hi := lines[len(lines)-1].e
+	for pos := lines[0].s; pos < hi; {
+		i := strings.Index(p.t.S[pos:hi], lit)
+		if i < 0 {
+			break
+		}
+		at := pos + i
+		k := sort.Search(len(lines), func(k int) bool { return lines[k].e > at })
+		if k < len(lines) && lines[k].s <= at && at+len(lit) <= lines[k].e {
+			out = append(out, k)
+			pos = lines[k].e // the line is in; go on with the next one
+			continue
+		}
+		pos = at + 1 // across a line end or in the white space around a line: look further
+	}
+	return out
 }
 
 // longestLiteral is the longest stretch of a masked run without a space or a masked digit ('#'):
@@ -965,8 +999,10 @@ func (t *groupTable) number(k uint64) int32 {
 
 // maskedTokens splits a masked line into words: at spaces, around '#', and where a lower-case
 // letter runs into a capital.
-func maskedTokens(s string) []tok {
-	var out []tok
+func maskedTokens(s string) []tok { return appendMaskedTokens(nil, s) }
+
+// appendMaskedTokens appends the words of a masked line (maskedTokens) to out.
+func appendMaskedTokens(out []tok, s string) []tok {
 	start := -1
 	var prev rune
 	prevLower, prevUpper := false, false
@@ -975,12 +1011,17 @@ func maskedTokens(s string) []tok {
 		// capitals run into a capitalised word ("TELTMeer"), but not inside names like "PvdA" or
 		// "ChristenUnie". Each of the last three cases needs r to be a capital (a run of capitals
 		// at s[i:] starts with r), so they are only looked at then.
-		upper := unicode.IsUpper(r)
+		var upper, lower bool
+		if r < utf8.RuneSelf {
+			upper, lower = 'A' <= r && r <= 'Z', 'a' <= r && r <= 'z'
+		} else {
+			upper, lower = unicode.IsUpper(r), unicode.IsLower(r)
+		}
 		split := r == ' ' || r == '#' || prev == '#' ||
 			upper && (prev == '.' || prev == '!' || prev == '?' || prev == ':' || prev == ';' ||
 				prevLower && capsRunAt(s[i:], 3) ||
 				prevUpper && lowerAfter(s[i:]) && capsRunBefore(s[:i], 3))
-		prevLower, prevUpper = unicode.IsLower(r), upper
+		prevLower, prevUpper = lower, upper
 		if split && start >= 0 {
 			out = append(out, tok{start, i})
 			start = -1
