@@ -67,22 +67,54 @@ type line struct {
 // splitLines cuts s into lines. A line ends at LF, CRLF, a lone CR (old Mac text) or the Unicode
 // line and paragraph separators U+2028 and U+2029; every one is one line break.
 func splitLines(s string) []line {
-	var ls []line
+	ls := make([]line, 0, strings.Count(s, "\n")+1)
 	start, num := 0, 1
 	for i := 0; i < len(s); {
-		n := breakAt(s, i)
+		at, n := nextBreak(s, i)
 		if n == 0 {
-			i++
-			continue
+			break
 		}
-		ls = append(ls, line{start, i, num})
-		i += n
+		ls = append(ls, line{start, at, num})
+		i = at + n
 		start, num = i, num+1
 	}
 	if start < len(s) {
 		ls = append(ls, line{start, len(s), num})
 	}
 	return ls
+}
+
+// breakFirst marks the bytes a line break can start with (breakAt).
+var breakFirst = [256]bool{'\n': true, '\r': true, 0xE2: true}
+
+// nextBreak returns where the first line break at or after s[i] starts and its length, or
+// (len(s), 0) when there is none.
+func nextBreak(s string, i int) (int, int) {
+	for ; i < len(s); i++ {
+		if breakFirst[s[i]] {
+			if n := breakAt(s, i); n > 0 {
+				return i, n
+			}
+		}
+	}
+	return len(s), 0
+}
+
+// lineStart returns where the line that holds s[i] starts: just after the last line break before
+// i, or 0. A break is found from its last byte: LF, CR (a CR before an LF is not the last byte of
+// its break, but then i is not inside it either), or the last byte of U+2028 or U+2029.
+func lineStart(s string, i int) int {
+	for j := i - 1; j >= 0; j-- {
+		switch s[j] {
+		case '\n', '\r':
+			return j + 1
+		case 0xA8, 0xA9:
+			if j >= 2 && s[j-1] == 0x80 && s[j-2] == 0xE2 {
+				return j + 1
+			}
+		}
+	}
+	return 0
 }
 
 // breakAt returns the length of the line break that starts at s[i], or 0.

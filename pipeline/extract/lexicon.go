@@ -24,12 +24,17 @@ func (l Lexicon) Has(w string) bool { _, ok := l[w]; return ok }
 // Add records the hyphenated words of a text. A hyphen at a line end is not an occurrence: that is
 // the case the lexicon decides.
 func (l Lexicon) Add(text string) {
-	for _, line := range splitLines(text) {
-		ln := text[line.start:line.end]
-		if strings.IndexByte(ln, '-') < 0 {
-			continue // every word recorded has a hyphen in it
+	// Every word recorded has a hyphen in it: only the lines that hold one are read, found from
+	// their hyphens.
+	for pos := 0; pos < len(text); {
+		h := strings.IndexByte(text[pos:], '-')
+		if h < 0 {
+			break
 		}
-		ln = strings.TrimRightFunc(ln, isSpace)
+		start := lineStart(text, pos+h)
+		end, _ := nextBreak(text, pos+h)
+		pos = end + 1 // past the line and (at least) the first byte of its break
+		ln := strings.TrimRightFunc(text[start:end], isSpace)
 		for _, f := range strings.FieldsFunc(ln, func(r rune) bool { return !isWordChar(r) && r != '-' }) {
 			f = strings.Trim(f, "-")
 			if !strings.Contains(f, "-") {
