@@ -5,23 +5,23 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/standpunten/standpunten/pipeline/model"
+	"github.com/standpunten/standpunten/pipeline/publish"
 	"github.com/standpunten/standpunten/schemas"
 )
 
 // Input is everything the codebook describes.
 type Input struct {
-	Title    string             // dataset title, e.g. "Standpunten"
-	Version  string             // release version, e.g. "1.0.0"
-	Citation string             // how to cite the release in one line; empty gives "<Title>, version <Version>."
-	Schemas  schemas.Set        // every table in schemas.Order
-	Rows     map[string][][]any // rows per table, cells in schema column order as publish.ReadParquet returns them
+	Title    string         // dataset title, e.g. "Standpunten"
+	Version  string         // release version, e.g. "1.0.0"
+	Citation string         // how to cite the release in one line; empty gives "<Title>, version <Version>."
+	Schemas  schemas.Set    // every table in schemas.Order
+	Rows     publish.Tables // rows per table, cells in schema column order as publish.Scan yields them; each table is read once
 }
 
 const (
@@ -56,26 +56,27 @@ func Generate(in Input) ([]byte, error) {
 	if in.Title == "" || in.Version == "" {
 		return nil, errors.New("codebook: Title and Version must not be empty")
 	}
-	tables := make([]*tableStats, 0, len(schemas.Order))
+	if in.Rows == nil {
+		return nil, errors.New("codebook: Rows is nil")
+	}
 	for _, name := range schemas.Order {
-		t, ok := in.Schemas[name]
-		if !ok || t == nil {
+		if t, ok := in.Schemas[name]; !ok || t == nil {
 			return nil, fmt.Errorf("codebook: no schema for table %s", name)
 		}
-		rows, ok := in.Rows[name]
-		if !ok {
-			return nil, fmt.Errorf("codebook: no rows for table %s (pass an empty slice for an empty table)", name)
-		}
-		ts, err := describe(t, rows)
+	}
+	xa, err := newCrossAcc(in.Schemas)
+	if err != nil {
+		return nil, err
+	}
+	tables := make([]*tableStats, 0, len(schemas.Order))
+	for _, name := range schemas.Order {
+		ts, err := describe(in.Schemas[name], in.Rows.Rows(name), xa)
 		if err != nil {
 			return nil, err
 		}
 		tables = append(tables, ts)
 	}
-	xt, err := crossTabs(in.Schemas, in.Rows)
-	if err != nil {
-		return nil, err
-	}
+	xt := xa.tabs()
 	var b bytes.Buffer
 	writeHeader(&b, in, tables, xt)
 	for _, ts := range tables {
@@ -219,94 +220,6 @@ type tableStats struct {
 	columns []*columnStats
 }
 
-func describe(t *schemas.Table, rows [][]any) (*tableStats, error) {
-	ts := &tableStats{schema: t, rows: len(rows)}
-	for ci, f := range t.Fields {
-		arrow, err := ArrowType(f.Type)
-		if err != nil {
-			return nil, fmt.Errorf("codebook: table %s, column %s: %w", t.Name, f.Name, err)
-		}
-		cs := &columnStats{field: f, arrow: arrow, rows: len(rows)}
-		values := map[string]cell{} // distinct non-empty values by text
-		freq := map[string]int{}    // rows per value (per list element for lists)
-		for ri, r := range rows {
-			if len(r) != len(t.Fields) {
-				return nil, fmt.Errorf("codebook: table %s, row %d: %d cells, the schema has %d columns", t.Name, ri+1, len(r), len(t.Fields))
-			}
-			c, err := decode(f, r[ci])
-			if err != nil {
-				return nil, fmt.Errorf("codebook: table %s, row %d, column %s: %w", t.Name, ri+1, f.Name, err)
-			}
-			switch {
-			case c.null:
-				cs.nulls++
-				continue
-			case f.Type == schemas.TypeArray && len(c.elems) == 0, f.Type == schemas.TypeString && c.text == "":
-				cs.empty++
-				continue
-			}
-			values[c.text] = c
-			if f.Type == schemas.TypeArray {
-				seen := map[string]bool{}
-				for _, e := range c.elems {
-					if !seen[e] {
-						seen[e] = true
-						freq[e]++
-					}
-				}
-				continue
-			}
-			freq[c.text]++
-		}
-		cs.distinct = len(freq)
-		sorted := make([]cell, 0, len(values))
-		for _, c := range values {
-			sorted = append(sorted, c)
-		}
-		sort.Slice(sorted, func(i, j int) bool { return less(f.Type, sorted[i], sorted[j]) })
-		switch f.Type {
-		case schemas.TypeInteger, schemas.TypeNumber, schemas.TypeDate:
-			if len(sorted) > 0 {
-				cs.min, cs.max = sorted[0].text, sorted[len(sorted)-1].text
-			}
-		}
-		repeated := 0
-		for _, n := range freq {
-			repeated += n
-		}
-		if len(f.Constraints.Enum) > 0 || (cs.distinct <= maxCounted && cs.distinct < repeated) {
-			for _, v := range f.Constraints.Enum {
-				if _, ok := freq[v]; !ok {
-					freq[v] = 0
-				}
-			}
-			cs.counts = make([]count, 0, len(freq))
-			for v, n := range freq {
-				cs.counts = append(cs.counts, count{v, n})
-			}
-			sort.Slice(cs.counts, func(i, j int) bool {
-				a, b := cs.counts[i], cs.counts[j]
-				if a.n != b.n {
-					return a.n > b.n
-				}
-				va, okA := values[a.value]
-				vb, okB := values[b.value]
-				if okA && okB && f.Type != schemas.TypeArray {
-					return less(f.Type, va, vb)
-				}
-				return a.value < b.value
-			})
-			ts.columns = append(ts.columns, cs)
-			continue
-		}
-		for i := 0; i < len(sorted) && i < examples; i++ {
-			cs.examples = append(cs.examples, sorted[i].text)
-		}
-		ts.columns = append(ts.columns, cs)
-	}
-	return ts, nil
-}
-
 // crossTab is a table of counts with row and column labels and totals.
 type crossTab struct {
 	title, intro string
@@ -316,115 +229,7 @@ type crossTab struct {
 	cells        [][]int
 }
 
-func column(set schemas.Set, rows map[string][][]any, table, name string) ([]cell, error) {
-	t := set[table]
-	i := t.FieldIndex(name)
-	if i < 0 {
-		return nil, fmt.Errorf("codebook: cross-tabulation needs column %s.%s, which the schema lacks", table, name)
-	}
-	out := make([]cell, len(rows[table]))
-	for ri, r := range rows[table] {
-		c, err := decode(t.Fields[i], r[i])
-		if err != nil {
-			return nil, fmt.Errorf("codebook: table %s, row %d, column %s: %w", table, ri+1, name, err)
-		}
-		out[ri] = c
-	}
-	return out, nil
-}
-
 const noParty = "(no party)"
-
-// crossTabs counts passages per kind and per party for every document. Documents are the
-// document_id values of the documents table in sorted order, kinds follow the schema's enum, and
-// parties are every party_id of the parties table in sorted order, then passages without a party.
-func crossTabs(set schemas.Set, rows map[string][][]any) ([]crossTab, error) {
-	docCol, err := column(set, rows, "documents", "document_id")
-	if err != nil {
-		return nil, err
-	}
-	partyCol, err := column(set, rows, "parties", "party_id")
-	if err != nil {
-		return nil, err
-	}
-	pDoc, err := column(set, rows, "passages", "document_id")
-	if err != nil {
-		return nil, err
-	}
-	pKind, err := column(set, rows, "passages", "kind")
-	if err != nil {
-		return nil, err
-	}
-	pParty, err := column(set, rows, "passages", "party_id")
-	if err != nil {
-		return nil, err
-	}
-	docs := labels(docCol)
-	parties := labels(partyCol)
-	kinds := append([]string(nil), set["passages"].Fields[set["passages"].FieldIndex("kind")].Constraints.Enum...)
-	byKind := map[[2]string]int{}
-	byParty := map[[2]string]int{}
-	for i := range pDoc {
-		d, k := pDoc[i].text, pKind[i].text
-		p := pParty[i].text
-		if pParty[i].null || p == "" {
-			p = noParty
-		}
-		byKind[[2]string{k, d}]++
-		byParty[[2]string{p, d}]++
-		docs = addLabel(docs, d)
-		kinds = addLabel(kinds, k)
-		if p != noParty {
-			parties = addLabel(parties, p)
-		}
-	}
-	sort.Strings(docs)
-	sort.Strings(parties)
-	parties = append(parties, noParty)
-	fill := func(rowLabels []string, m map[[2]string]int) [][]int {
-		cells := make([][]int, len(rowLabels))
-		for i, r := range rowLabels {
-			cells[i] = make([]int, len(docs))
-			for j, d := range docs {
-				cells[i][j] = m[[2]string{r, d}]
-			}
-		}
-		return cells
-	}
-	return []crossTab{
-		{
-			title:     "Passages per kind per document",
-			intro:     "Rows of `passages` by `kind` (rows) and `document_id` (columns).",
-			corner:    "kind",
-			rowLabels: kinds, colLabels: docs, cells: fill(kinds, byKind),
-		},
-		{
-			title:     "Passages per party per document",
-			intro:     "Rows of `passages` by `party_id` (rows; every party in `parties`, then passages that belong to no party) and `document_id` (columns). A party with 0 passages in a document may still be covered by it: see `document_parties.note`.",
-			corner:    "party_id",
-			rowLabels: parties, colLabels: docs, cells: fill(parties, byParty),
-		},
-	}, nil
-}
-
-func labels(cells []cell) []string {
-	var out []string
-	for _, c := range cells {
-		if !c.null {
-			out = addLabel(out, c.text)
-		}
-	}
-	return out
-}
-
-func addLabel(list []string, s string) []string {
-	for _, x := range list {
-		if x == s {
-			return list
-		}
-	}
-	return append(list, s)
-}
 
 // Rendering.
 

@@ -32,7 +32,7 @@ func realInput(t *testing.T) Input {
 	require.NoError(t, err)
 	set, err := schemas.Load()
 	require.NoError(t, err)
-	rows := map[string][][]any{}
+	rows := publish.MemTables{}
 	for _, name := range schemas.Order {
 		r, err := publish.ReadParquet(publish.Path(out, publish.FormatParquet, name), set[name])
 		require.NoError(t, err)
@@ -56,12 +56,13 @@ func TestGolden(t *testing.T) {
 
 	// Rows in another order give the same bytes.
 	rng := rand.New(rand.NewPCG(1, 2))
-	shuffled := Input{Title: in.Title, Version: in.Version, Schemas: in.Schemas, Rows: map[string][][]any{}}
-	for name, rows := range in.Rows {
+	shuffledRows := publish.MemTables{}
+	for name, rows := range mem(in) {
 		r := append([][]any(nil), rows...)
 		rng.Shuffle(len(r), func(i, j int) { r[i], r[j] = r[j], r[i] })
-		shuffled.Rows[name] = r
+		shuffledRows[name] = r
 	}
+	shuffled := Input{Title: in.Title, Version: in.Version, Schemas: in.Schemas, Rows: shuffledRows}
 	again, err := Generate(shuffled)
 	require.NoError(t, err)
 	assert.Equal(t, string(got), string(again), "row order must not change the codebook")
@@ -75,13 +76,13 @@ func TestGoldenAgainstData(t *testing.T) {
 	require.NoError(t, err)
 	md := string(b)
 	for _, name := range schemas.Order {
-		assert.Contains(t, md, "## "+name+"\n\n"+in.Schemas[name].Description+"\n\n- **Rows:** "+itoa(len(in.Rows[name]))+"\n")
+		assert.Contains(t, md, "## "+name+"\n\n"+in.Schemas[name].Description+"\n\n- **Rows:** "+itoa(in.Rows.Len(name))+"\n")
 	}
 	// Passages per kind: every kind's count in the kind column section.
 	pt := in.Schemas["passages"]
 	kinds := map[string]int{}
 	docs := map[[2]string]int{}
-	for _, r := range in.Rows["passages"] {
+	for _, r := range mem(in)["passages"] {
 		kinds[r[pt.FieldIndex("kind")].(string)]++
 		docs[[2]string{r[pt.FieldIndex("kind")].(string), r[pt.FieldIndex("document_id")].(string)}]++
 	}
@@ -91,11 +92,11 @@ func TestGoldenAgainstData(t *testing.T) {
 	}
 	// The cross-tab's total row equals the number of passages.
 	xt := section(md, "### Passages per kind per document\n")
-	assert.Contains(t, xt, " "+itoa(len(in.Rows["passages"]))+" |\n")
+	assert.Contains(t, xt, " "+itoa(in.Rows.Len("passages"))+" |\n")
 	// Nulls of passages.party_id and passages.number.
 	for _, col := range []string{"party_id", "number", "parent_id"} {
 		nulls := 0
-		for _, r := range in.Rows["passages"] {
+		for _, r := range mem(in)["passages"] {
 			switch v := r[pt.FieldIndex(col)].(type) {
 			case *string:
 				if v == nil {
@@ -107,7 +108,7 @@ func TestGoldenAgainstData(t *testing.T) {
 				}
 			}
 		}
-		assert.Contains(t, section(md, "### passages."+col+"\n"), "- Nulls: "+itoa(nulls)+" of "+itoa(len(in.Rows["passages"])))
+		assert.Contains(t, section(md, "### passages."+col+"\n"), "- Nulls: "+itoa(nulls)+" of "+itoa(in.Rows.Len("passages")))
 	}
 }
 
@@ -128,6 +129,9 @@ func section(md, heading string) string {
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
+// mem is the in-memory rows of an input made by the tests.
+func mem(in Input) publish.MemTables { return in.Rows.(publish.MemTables) }
+
 func ptr[T any](v T) *T { return &v }
 
 // small is a tiny, complete input whose numbers are easy to check by eye.
@@ -136,7 +140,7 @@ func small(t *testing.T) Input {
 	set, err := schemas.Load()
 	require.NoError(t, err)
 	long := "aaa " + strings.Repeat("lang ", 30)
-	return Input{Title: "Test", Version: "0.1.0", Schemas: set, Rows: map[string][][]any{
+	return Input{Title: "Test", Version: "0.1.0", Schemas: set, Rows: publish.MemTables{
 		"parties": {
 			{"volt", "Volt", "Volt Nederland", []string{"Volt"}, []string{}},
 			{"denk", "DENK", "DENK", []string{"DENK", "Denk|pipe"}, []string{}},
@@ -190,6 +194,15 @@ func TestGenerateSmall(t *testing.T) {
 	assert.Contains(t, md, "…`", "a cut text ends in …")
 }
 
+// TestMissingTable: a table the rows do not hold is described as empty.
+func TestMissingTable(t *testing.T) {
+	in := small(t)
+	delete(mem(in), "scores")
+	b, err := Generate(in)
+	require.NoError(t, err)
+	assert.Contains(t, string(b), "## scores\n\n"+in.Schemas["scores"].Description+"\n\n- **Rows:** 0\n")
+}
+
 func TestGenerateRejects(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
@@ -197,12 +210,13 @@ func TestGenerateRejects(t *testing.T) {
 		want   string
 	}{
 		{"no title", func(in *Input) { in.Title = "" }, "Title and Version must not be empty"},
-		{"missing table", func(in *Input) { delete(in.Rows, "scores") }, "no rows for table scores"},
 		{"missing schema", func(in *Input) { delete(in.Schemas, "parties") }, "no schema for table parties"},
-		{"short row", func(in *Input) { in.Rows["scores"][0] = in.Rows["scores"][0][:3] }, "table scores, row 1: 3 cells, the schema has 4 columns"},
-		{"wrong type", func(in *Input) { in.Rows["scores"][0][2] = "2.5" }, "table scores, row 1, column score: a cell of Go type string does not fit a required number column"},
-		{"value where pointer", func(in *Input) { in.Rows["passages"][0][5] = int64(1) }, "table passages, row 1, column number: a cell of Go type int64 does not fit a nullable integer column"},
-		{"null in required", func(in *Input) { in.Rows["parties"][1][1] = nil }, "table parties, row 2, column abbreviation: null in a required column"},
+		{"no rows", func(in *Input) { in.Rows = nil }, "Rows is nil"},
+		{"short row", func(in *Input) { mem(*in)["scores"][0] = mem(*in)["scores"][0][:3] }, "table scores, row 1: 3 cells, the schema has 4 columns"},
+		{"wrong type", func(in *Input) { mem(*in)["scores"][0][2] = "2.5" }, "table scores, row 1, column score: a cell of Go type string does not fit a required number column"},
+		{"value where pointer", func(in *Input) { mem(*in)["passages"][0][5] = int64(1) }, "table passages, row 1, column number: a cell of Go type int64 does not fit a nullable integer column"},
+		{"null in required", func(in *Input) { mem(*in)["parties"][1][1] = nil }, "table parties, row 2, column abbreviation: null in a required column"},
+		{"read error", func(in *Input) { in.Rows = failing{mem(*in), "passages", 2} }, "codebook: table passages, after row 2: disk on fire"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			in := small(t)

@@ -99,7 +99,7 @@ func (d *draft) page(name string, before []written) ([]byte, error) {
 			files = append(files, siteFile(w))
 		}
 		pages, err := site.Pages(site.Input{Dataset: d.dataset, Version: d.changes.Version, Date: d.date, Citation: d.citation,
-			Changes: d.changes, Schemas: d.set, Tables: d.allTables(), Files: files})
+			Changes: d.changes, Schemas: d.set, Tables: publish.MemTables(d.allTables()), Files: files})
 		if err != nil {
 			return nil, err
 		}

@@ -3,7 +3,6 @@ package site
 import (
 	"fmt"
 	"math"
-	"sort"
 	"strings"
 )
 
@@ -124,15 +123,10 @@ const (
 const noPartyKey = "\x00"
 
 func buildHeatmap(d *data, l *lang) heatmap {
-	counts := map[[2]string]int64{}
+	counts := d.perCell
 	used := map[string]bool{}
-	for _, p := range d.passages {
-		key := p.Party
-		if !p.HasParty {
-			key = noPartyKey
-		}
-		counts[[2]string{p.Doc, key}]++
-		used[key] = true
+	for k := range counts {
+		used[k[1]] = true
 	}
 	covered := map[[2]string]bool{} // document_parties rows with no passages
 	for _, c := range d.coverage {
@@ -249,7 +243,9 @@ type tick struct {
 
 type bulletList struct {
 	ID, Party, PartyName, Score, Where string
+	Count                              string // passages of the party in the document
 	Passages                           []passageView
+	Cap                                *capNote // the list shows fewer passages than Count
 }
 
 type barChart struct {
@@ -268,7 +264,7 @@ type passageView struct {
 	ID, Text, Lang, Kind, Section, Href, Source string
 }
 
-func (d *data) passageView(p passage, l *lang) passageView {
+func (d *data) passageView(p bullet, l *lang) passageView {
 	doc := d.documents[d.docIdx[p.Doc]]
 	href, source := sourceLink(doc.RawPath, p.Line, l)
 	return passageView{ID: p.ID, Text: p.Text, Lang: doc.Language, Kind: l.kind(p.Kind), Section: p.Section, Href: href, Source: source}
@@ -280,24 +276,13 @@ func sourceLink(rawPath string, line int64, l *lang) (href, text string) {
 	return "../../../" + rawPath + "#L" + fmt.Sprint(line), rawPath + ", " + l.L.Line + " " + l.Int(line)
 }
 
-func buildScoreCharts(d *data, l *lang) []barChart {
-	var docs []string
-	byDoc := map[string][]score{}
-	for _, s := range d.scores {
-		if _, ok := byDoc[s.Doc]; !ok {
-			docs = append(docs, s.Doc)
-		}
-		byDoc[s.Doc] = append(byDoc[s.Doc], s)
-	}
+// buildScoreCharts draws a chart per document with scores (see planScores), each bar with the list
+// of the party's passages in the document, as far as the pages' limits allow; files are the
+// passages table's files, which a cut list links to.
+func buildScoreCharts(d *data, l *lang, files []string) []barChart {
 	var charts []barChart
-	for n, doc := range docs {
-		ss := append([]score(nil), byDoc[doc]...)
-		sort.SliceStable(ss, func(i, j int) bool {
-			if ss[i].Score != ss[j].Score {
-				return ss[i].Score < ss[j].Score
-			}
-			return ss[i].Party < ss[j].Party
-		})
+	for n, sd := range d.scoreDocs {
+		doc, ss := sd.doc, sd.scores
 		hi := 1.0
 		for _, s := range ss {
 			hi = math.Max(hi, s.Score)
@@ -318,11 +303,14 @@ func buildScoreCharts(d *data, l *lang) []barChart {
 			wh := where("document_id", doc, "party_id", s.Party)
 			c.Bars = append(c.Bars, bar{Y: y, W: w, LabelY: y + barH - 5, ValueX: barLabelW + w + 6,
 				Label: d.partyAbbr(s.Party), Value: l.Num(s.Score), Href: "#" + id, Where: wh})
-			list := bulletList{ID: id, Party: d.partyAbbr(s.Party), PartyName: d.partyName(s.Party), Score: l.Num(s.Score), Where: wh}
-			for _, p := range d.passages {
-				if p.Doc == doc && p.HasParty && p.Party == s.Party {
-					list.Passages = append(list.Passages, d.passageView(p, l))
-				}
+			total := d.perCell[[2]string{doc, s.Party}]
+			list := bulletList{ID: id, Party: d.partyAbbr(s.Party), PartyName: d.partyName(s.Party), Score: l.Num(s.Score), Where: wh,
+				Count: l.Int(total)}
+			for _, p := range d.bullets[sd.first+i] {
+				list.Passages = append(list.Passages, d.passageView(p, l))
+			}
+			if int64(len(list.Passages)) < total {
+				list.Cap = newCapNote(l.L.ListCapped, len(list.Passages), total, files, l)
 			}
 			c.Lists = append(c.Lists, list)
 		}
@@ -371,6 +359,10 @@ type uncovered struct {
 }
 
 func buildCoverage(d *data, l *lang) []covChart {
+	byDoc := map[string][]coverage{} // in coverage order: by party
+	for _, cv := range d.coverage {
+		byDoc[cv.Doc] = append(byDoc[cv.Doc], cv)
+	}
 	var charts []covChart
 	for n, e := range d.elections {
 		c := covChart{ID: fmt.Sprintf("coverage-%d", n+1), Election: e.ID, Name: e.Name}
@@ -381,22 +373,15 @@ func buildCoverage(d *data, l *lang) []covChart {
 			if doc.Election != e.ID {
 				continue
 			}
-			for _, cv := range d.coverage {
-				if cv.Doc == doc.ID {
-					rows[doc.ID] = append(rows[doc.ID], cv)
-					partySet[cv.Party] = true
-				}
+			for _, cv := range byDoc[doc.ID] {
+				rows[doc.ID] = append(rows[doc.ID], cv)
+				partySet[cv.Party] = true
 			}
 			if len(rows[doc.ID]) > 0 {
 				docs = append(docs, doc)
 				continue
 			}
-			var np int64
-			for _, p := range d.passages {
-				if p.Doc == doc.ID && !p.HasParty {
-					np++
-				}
-			}
+			np := d.perCell[[2]string{doc.ID, noPartyKey}]
 			c.Uncovered = append(c.Uncovered, uncovered{Document: doc.ID, Title: doc.Title, Passages: l.Int(np),
 				Where: where("document_id", doc.ID, "party_id", "")})
 		}

@@ -1,15 +1,20 @@
 package site
 
 import (
+	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 
 	"github.com/standpunten/standpunten/pipeline/model"
+	"github.com/standpunten/standpunten/pipeline/publish"
 	"github.com/standpunten/standpunten/schemas"
 )
 
 // The rows the pages are made of, read from the canonical cells of Input.Tables by column name
-// (so a release made with an older schema version reads too).
+// (so a release made with an older schema version reads too). A passage is read into a passage,
+// counted and, if the pages embed it, kept as its JSON or a bullet; the passages as a whole are
+// never held.
 type party struct{ ID, Abbr, Name string }
 
 type election struct{ ID, Name, Date string }
@@ -41,13 +46,14 @@ type coverage struct {
 	Passages         int64
 }
 
-// data is every table of a release, sorted for display: elections by date, documents by
-// election then id, passages by document then seq, parties by id.
+// data is what the pages are made of: the small tables whole, sorted for display (elections by
+// date, documents by election then id, parties by id, scores and coverage by document then
+// party), counts over every passage, and of the passages only those the pages embed: the first
+// in the page's order (documents in display order, then seq, then passage id) up to the limits.
 type data struct {
 	parties   []party
 	elections []election
 	documents []document
-	passages  []passage
 	scores    []score
 	coverage  []coverage
 	rows      map[string]int // rows per table, as given
@@ -55,34 +61,83 @@ type data struct {
 	partyIdx map[string]int
 	docIdx   map[string]int
 	elecIdx  map[string]int
+
+	// Over every passage.
+	perCell map[[2]string]int64 // passages per (document, party id or noPartyKey)
+	kinds   map[string]int64    // passages per kind
+
+	// The Big Tech charts, planned before the passages are read: one list of bullets per score.
+	scoreDocs []scoreDoc
+	listOf    map[[2]string][]int // (document, party) → the lists that show its passages
+
+	// What the pages embed.
+	browser    [][]byte   // the browser's passages in page order, each encoded as its JSON array
+	browserCut bool       // the browser holds fewer passages than the table
+	bullets    [][]bullet // per list, its passages in page order, as far as the limits allow
 }
 
-// tableReader reads one table's cells by column name.
-type tableReader struct {
+// scoreDoc is one Big Tech chart: a document's scores, in bar order (score, then party).
+type scoreDoc struct {
+	doc    string
+	scores []score
+	first  int // the list index of its first bar
+}
+
+// bullet is a passage as a Big Tech list shows it.
+type bullet struct {
+	ID, Doc, Kind, Section, Text string
+	Line                         int64
+}
+
+// limits bound what the pages embed of the passages.
+type limits struct {
+	browserPassages int // passages in the browser's data block
+	browserBytes    int // bytes of their JSON (each passage's array and a comma)
+	bulletPassages  int // passages in all Big Tech lists together
+	bulletBytes     int // bytes of their texts
+}
+
+// pageLimits are the pages' limits: well above the 1,195 passages of raw/ today (v1.2.0's pages
+// hold every passage), low enough that a page opens in a browser and rendering takes tens of MB
+// whatever the number of passages.
+var pageLimits = limits{browserPassages: 20_000, browserBytes: 8 << 20, bulletPassages: 5_000, bulletBytes: 2 << 20}
+
+// rowReader reads the cells of one row of a table by column name.
+type rowReader struct {
 	name string
 	t    *schemas.Table
-	rows [][]any
+	idx  map[string]int
+	row  []any
+	n    int // 1-based
 	err  error
 }
 
-func (r *tableReader) fail(row int, col string, v any, want string) {
+func newRowReader(name string, t *schemas.Table) *rowReader {
+	return &rowReader{name: name, t: t, idx: map[string]int{}}
+}
+
+func (r *rowReader) fail(col string, v any, want string) {
 	if r.err == nil {
-		r.err = fmt.Errorf("site: table %s, row %d, column %s: cell is %T, want %s", r.name, row+1, col, v, want)
+		r.err = fmt.Errorf("site: table %s, row %d, column %s: cell is %T, want %s", r.name, r.n, col, v, want)
 	}
 }
 
-// cell is the value of column col in row i; nil when the schema has no such column.
-func (r *tableReader) cell(i int, col string) any {
-	j := r.t.FieldIndex(col)
-	if j < 0 || j >= len(r.rows[i]) {
+// cell is the value of column col; nil when the schema has no such column.
+func (r *rowReader) cell(col string) any {
+	j, ok := r.idx[col]
+	if !ok {
+		j = r.t.FieldIndex(col)
+		r.idx[col] = j
+	}
+	if j < 0 || j >= len(r.row) {
 		return nil
 	}
-	return r.rows[i][j]
+	return r.row[j]
 }
 
 // text reads a string column; ok is false for a null (or absent) cell.
-func (r *tableReader) text(i int, col string) (s string, ok bool) {
-	switch v := r.cell(i, col).(type) {
+func (r *rowReader) text(col string) (s string, ok bool) {
+	switch v := r.cell(col).(type) {
 	case string:
 		return v, true
 	case *string:
@@ -93,18 +148,18 @@ func (r *tableReader) text(i int, col string) (s string, ok bool) {
 	case nil:
 		return "", false
 	default:
-		r.fail(i, col, v, "a string")
+		r.fail(col, v, "a string")
 	}
 	return "", false
 }
 
-func (r *tableReader) str(i int, col string) string {
-	s, _ := r.text(i, col)
+func (r *rowReader) str(col string) string {
+	s, _ := r.text(col)
 	return s
 }
 
-func (r *tableReader) integer(i int, col string) *int64 {
-	switch v := r.cell(i, col).(type) {
+func (r *rowReader) integer(col string) *int64 {
+	switch v := r.cell(col).(type) {
 	case int64:
 		return &v
 	case *int64:
@@ -112,13 +167,13 @@ func (r *tableReader) integer(i int, col string) *int64 {
 	case nil:
 		return nil
 	default:
-		r.fail(i, col, v, "an integer")
+		r.fail(col, v, "an integer")
 	}
 	return nil
 }
 
-func (r *tableReader) number(i int, col string) float64 {
-	switch v := r.cell(i, col).(type) {
+func (r *rowReader) number(col string) float64 {
+	switch v := r.cell(col).(type) {
 	case float64:
 		return v
 	case *float64:
@@ -127,13 +182,13 @@ func (r *tableReader) number(i int, col string) float64 {
 		}
 	case nil:
 	default:
-		r.fail(i, col, v, "a number")
+		r.fail(col, v, "a number")
 	}
 	return 0
 }
 
-func (r *tableReader) date(i int, col string) string {
-	switch v := r.cell(i, col).(type) {
+func (r *rowReader) date(col string) string {
+	switch v := r.cell(col).(type) {
 	case model.Date:
 		return v.String()
 	case *model.Date:
@@ -142,18 +197,18 @@ func (r *tableReader) date(i int, col string) string {
 		}
 	case nil:
 	default:
-		r.fail(i, col, v, "a date")
+		r.fail(col, v, "a date")
 	}
 	return ""
 }
 
-func (r *tableReader) list(i int, col string) []string {
-	switch v := r.cell(i, col).(type) {
+func (r *rowReader) list(col string) []string {
+	switch v := r.cell(col).(type) {
 	case []string:
 		return v
 	case nil:
 	default:
-		r.fail(i, col, v, "a list of strings")
+		r.fail(col, v, "a list of strings")
 	}
 	return nil
 }
@@ -168,75 +223,164 @@ func orZero(p *int64) int64 {
 // required tables must have a schema; the others may be absent (no rows).
 var requiredTables = []string{"parties", "elections", "documents", "passages"}
 
-func readData(set schemas.Set, tables map[string][][]any) (*data, error) {
+// each reads a table once, row by row, calling take for every row; a table without a schema
+// has no rows. It stops at the first cell of the wrong type or error of take.
+func (d *data) each(set schemas.Set, tables publish.Tables, name string, take func(r *rowReader) error) error {
+	t := set[name]
+	d.rows[name] = 0
+	if t == nil {
+		return nil
+	}
+	r := newRowReader(name, t)
+	for row, err := range tables.Rows(name) {
+		if err != nil {
+			return fmt.Errorf("site: table %s, after row %d: %w", name, r.n, err)
+		}
+		r.row = row
+		r.n++
+		if err := take(r); err != nil {
+			return err
+		}
+		if r.err != nil {
+			return r.err
+		}
+	}
+	d.rows[name] = r.n
+	return nil
+}
+
+// readData reads every table once: the small ones whole, then the passages one at a time.
+func readData(set schemas.Set, tables publish.Tables, lim limits) (*data, error) {
 	for _, name := range requiredTables {
 		if set[name] == nil {
 			return nil, fmt.Errorf("site: no schema for table %s", name)
 		}
 	}
-	d := &data{rows: map[string]int{}}
-	reader := func(name string) *tableReader {
-		r := &tableReader{name: name, t: set[name], rows: tables[name]}
-		if r.t == nil {
-			r.t = &schemas.Table{Name: name}
-			r.rows = nil
-		}
-		d.rows[name] = len(r.rows)
-		return r
+	if tables == nil {
+		return nil, errors.New("site: Input.Tables is nil")
 	}
-	var readers []*tableReader
-
-	r := reader("parties")
-	for i := range r.rows {
-		d.parties = append(d.parties, party{ID: r.str(i, "party_id"), Abbr: r.str(i, "abbreviation"), Name: r.str(i, "name")})
+	d := &data{rows: map[string]int{}, perCell: map[[2]string]int64{}, kinds: map[string]int64{}}
+	small := []struct {
+		name string
+		take func(r *rowReader) error
+	}{
+		{"parties", func(r *rowReader) error {
+			d.parties = append(d.parties, party{ID: r.str("party_id"), Abbr: r.str("abbreviation"), Name: r.str("name")})
+			return nil
+		}},
+		{"elections", func(r *rowReader) error {
+			d.elections = append(d.elections, election{ID: r.str("election_id"), Name: r.str("name"), Date: r.date("date")})
+			return nil
+		}},
+		{"documents", func(r *rowReader) error {
+			d.documents = append(d.documents, document{ID: r.str("document_id"), Title: r.str("title"),
+				Election: r.str("election_id"), RawPath: r.str("raw_path"), Language: r.str("language"),
+				Format: r.str("format"), Note: r.str("note")})
+			return nil
+		}},
+		{"scores", func(r *rowReader) error {
+			d.scores = append(d.scores, score{Doc: r.str("document_id"), Party: r.str("party_id"),
+				Score: r.number("score"), Question: r.str("question")})
+			return nil
+		}},
+		{"document_parties", func(r *rowReader) error {
+			d.coverage = append(d.coverage, coverage{Doc: r.str("document_id"), Party: r.str("party_id"),
+				Passages: orZero(r.integer("passages")), Note: r.str("note")})
+			return nil
+		}},
 	}
-	readers = append(readers, r)
-
-	r = reader("elections")
-	for i := range r.rows {
-		d.elections = append(d.elections, election{ID: r.str(i, "election_id"), Name: r.str(i, "name"), Date: r.date(i, "date")})
-	}
-	readers = append(readers, r)
-
-	r = reader("documents")
-	for i := range r.rows {
-		d.documents = append(d.documents, document{ID: r.str(i, "document_id"), Title: r.str(i, "title"),
-			Election: r.str(i, "election_id"), RawPath: r.str(i, "raw_path"), Language: r.str(i, "language"),
-			Format: r.str(i, "format"), Note: r.str(i, "note")})
-	}
-	readers = append(readers, r)
-
-	r = reader("passages")
-	for i := range r.rows {
-		p := passage{ID: r.str(i, "passage_id"), Doc: r.str(i, "document_id"), Kind: r.str(i, "kind"),
-			Section: r.str(i, "section"), Number: r.integer(i, "number"), Seq: orZero(r.integer(i, "seq")),
-			Text: r.str(i, "text"), Line: orZero(r.integer(i, "source_line")), Flags: r.list(i, "flags")}
-		p.Party, p.HasParty = r.text(i, "party_id")
-		d.passages = append(d.passages, p)
-	}
-	readers = append(readers, r)
-
-	r = reader("scores")
-	for i := range r.rows {
-		d.scores = append(d.scores, score{Doc: r.str(i, "document_id"), Party: r.str(i, "party_id"),
-			Score: r.number(i, "score"), Question: r.str(i, "question")})
-	}
-	readers = append(readers, r)
-
-	r = reader("document_parties")
-	for i := range r.rows {
-		d.coverage = append(d.coverage, coverage{Doc: r.str(i, "document_id"), Party: r.str(i, "party_id"),
-			Passages: orZero(r.integer(i, "passages")), Note: r.str(i, "note")})
-	}
-	readers = append(readers, r)
-
-	for _, r := range readers {
-		if r.err != nil {
-			return nil, r.err
+	for _, s := range small {
+		if err := d.each(set, tables, s.name, s.take); err != nil {
+			return nil, err
 		}
 	}
 	d.sort()
-	return d, d.check()
+	if err := d.check(); err != nil {
+		return nil, err
+	}
+	d.planScores()
+
+	browser := &prefix[[]byte]{maxItems: lim.browserPassages, maxBytes: lim.browserBytes}
+	bullets := &prefix[bullet]{maxItems: lim.bulletPassages, maxBytes: lim.bulletBytes}
+	err := d.each(set, tables, "passages", func(r *rowReader) error {
+		p := passage{ID: r.str("passage_id"), Doc: r.str("document_id"), Kind: r.str("kind"),
+			Section: r.str("section"), Number: r.integer("number"), Seq: orZero(r.integer("seq")),
+			Text: r.str("text"), Line: orZero(r.integer("source_line")), Flags: r.list("flags")}
+		p.Party, p.HasParty = r.text("party_id")
+		if r.err != nil {
+			return r.err
+		}
+		return d.take(p, browser, bullets)
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, it := range browser.run() {
+		d.browser = append(d.browser, it.v)
+	}
+	d.browserCut = browser.cut
+	d.bullets = make([][]bullet, d.lists())
+	for _, it := range bullets.run() {
+		d.bullets[it.r.major] = append(d.bullets[it.r.major], it.v)
+	}
+	return d, nil
+}
+
+// take counts one passage and offers it to what the pages embed.
+func (d *data) take(p passage, browser *prefix[[]byte], bullets *prefix[bullet]) error {
+	di, ok := d.docIdx[p.Doc]
+	if !ok {
+		return fmt.Errorf("site: passage %s: document %q is not in the documents table", p.ID, p.Doc)
+	}
+	pi := -1
+	if p.HasParty {
+		if pi, ok = d.partyIdx[p.Party]; !ok {
+			return fmt.Errorf("site: passage %s: party %q is not in the parties table", p.ID, p.Party)
+		}
+	}
+	key := p.Party
+	if !p.HasParty {
+		key = noPartyKey
+	}
+	d.perCell[[2]string{p.Doc, key}]++
+	d.kinds[p.Kind]++
+	if r := (rank{major: di, seq: p.Seq, id: p.ID}); browser.admits(r) {
+		b, err := browserEntry(p, di, pi)
+		if err != nil {
+			return err
+		}
+		browser.offer(r, len(b)+1, b)
+	}
+	if p.HasParty {
+		for _, li := range d.listOf[[2]string{p.Doc, p.Party}] {
+			if r := (rank{major: li, seq: p.Seq, id: p.ID}); bullets.admits(r) {
+				bullets.offer(r, len(p.Text), bullet{ID: p.ID, Doc: p.Doc, Kind: p.Kind, Section: p.Section, Text: p.Text, Line: p.Line})
+			}
+		}
+	}
+	return nil
+}
+
+// browserEntry is a passage as the browser's data block holds it: id, document index, party
+// index (-1: none), kind, section, number, line, flags, text. json.Marshal escapes <, > and &
+// (and U+2028, U+2029), so no text can close the script element or open a comment inside it.
+func browserEntry(p passage, doc, party int) ([]byte, error) {
+	var section, number any
+	if p.Section != "" {
+		section = p.Section
+	}
+	if p.Number != nil {
+		number = *p.Number
+	}
+	flags := p.Flags
+	if flags == nil {
+		flags = []string{}
+	}
+	b, err := json.Marshal([]any{p.ID, doc, party, p.Kind, section, number, p.Line, flags, p.Text})
+	if err != nil {
+		return nil, fmt.Errorf("site: encode passage %s: %w", p.ID, err)
+	}
+	return b, nil
 }
 
 func (d *data) sort() {
@@ -273,16 +417,6 @@ func (d *data) sort() {
 	for i, doc := range d.documents {
 		d.docIdx[doc.ID] = i
 	}
-	sort.Slice(d.passages, func(i, j int) bool {
-		a, b := d.passages[i], d.passages[j]
-		if a.Doc != b.Doc {
-			return d.docIdx[a.Doc] < d.docIdx[b.Doc]
-		}
-		if a.Seq != b.Seq {
-			return a.Seq < b.Seq
-		}
-		return a.ID < b.ID
-	})
 	sort.Slice(d.scores, func(i, j int) bool {
 		a, b := d.scores[i], d.scores[j]
 		if a.Doc != b.Doc {
@@ -299,17 +433,9 @@ func (d *data) sort() {
 	})
 }
 
-// check refuses rows that point at a party or document the tables do not hold (validation
-// forbids them; a page cannot show them).
+// check refuses scores and coverage rows that point at a party or document the tables do not
+// hold (validation forbids them; a page cannot show them). Passages are checked as they are read.
 func (d *data) check() error {
-	for _, p := range d.passages {
-		if _, ok := d.docIdx[p.Doc]; !ok {
-			return fmt.Errorf("site: passage %s: document %q is not in the documents table", p.ID, p.Doc)
-		}
-		if _, ok := d.partyIdx[p.Party]; p.HasParty && !ok {
-			return fmt.Errorf("site: passage %s: party %q is not in the parties table", p.ID, p.Party)
-		}
-	}
 	for _, s := range d.scores {
 		if _, ok := d.partyIdx[s.Party]; !ok {
 			return fmt.Errorf("site: score %s/%s: party %q is not in the parties table", s.Doc, s.Party, s.Party)
@@ -328,6 +454,40 @@ func (d *data) check() error {
 	}
 	return nil
 }
+
+// planScores lays out the Big Tech charts: one per document with scores, in page order, each
+// with its bars in order of score then party, and numbers their lists in that order.
+func (d *data) planScores() {
+	d.listOf = map[[2]string][]int{}
+	n := 0
+	for _, s := range d.scores {
+		if len(d.scoreDocs) == 0 || d.scoreDocs[len(d.scoreDocs)-1].doc != s.Doc {
+			d.scoreDocs = append(d.scoreDocs, scoreDoc{doc: s.Doc, first: n})
+		}
+		sd := &d.scoreDocs[len(d.scoreDocs)-1]
+		sd.scores = append(sd.scores, s)
+		n++
+	}
+	for i := range d.scoreDocs {
+		sd := &d.scoreDocs[i]
+		sort.SliceStable(sd.scores, func(i, j int) bool {
+			if sd.scores[i].Score != sd.scores[j].Score {
+				return sd.scores[i].Score < sd.scores[j].Score
+			}
+			return sd.scores[i].Party < sd.scores[j].Party
+		})
+		for j, s := range sd.scores {
+			k := [2]string{s.Doc, s.Party}
+			d.listOf[k] = append(d.listOf[k], sd.first+j)
+		}
+	}
+}
+
+// lists is the number of Big Tech lists: one per score.
+func (d *data) lists() int { return len(d.scores) }
+
+// passages is the number of rows of the passages table.
+func (d *data) passages() int { return d.rows["passages"] }
 
 func (d *data) partyAbbr(id string) string {
 	if i, ok := d.partyIdx[id]; ok {

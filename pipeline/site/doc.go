@@ -6,9 +6,19 @@
 // with its format, size, SHA-256 and a DuckDB or pandas line), the tables and columns (from the
 // table schemas, the source the codebook uses too), three charts drawn as inline SVG at render
 // time (passages per party and document, the Big Tech scores, the coverage per election), each
-// with a <title>, a <desc> and the same numbers as an HTML table, and the passage browser: every
-// passage embedded as a JSON data block (escaped so that no "<" appears in it) and a small vanilla
-// script that filters it. The pages are static: no network, no file outside the page is needed to
+// with a <title>, a <desc> and the same numbers as an HTML table, and the passage browser: the
+// passages embedded as a JSON data block (escaped so that no "<" appears in it) and a small vanilla
+// script that filters it.
+//
+// Pages reads each table of Input.Tables (a publish.Tables) once: the small tables whole, the
+// passages one at a time, of which it keeps counts (per document and party, per kind) and only the
+// passages the pages embed. The browser holds the first passages in the page's order (documents by
+// election, then id; passages by seq, then id), at most 20,000 and 8 MB of JSON, and the Big Tech
+// lists the first of theirs, at most 5,000 and 2 MB of text for all lists together (pageLimits);
+// they are chosen as the rows come, in whatever order, by a bounded selection (prefix), so memory
+// is bounded by the limits and the documents, not by the passages. A browser or list that holds
+// fewer passages than there are says so, with both numbers, and links the passages' files. The
+// pages of raw/ today hold every passage. The pages are static: no network, no file outside the page is needed to
 // show them, they open from file://. Their Content-Security-Policy allows only the page's own
 // inline style and script, by their SHA-256 hashes, computed when the page is rendered.
 //

@@ -21,8 +21,8 @@ func FuzzPageText(f *testing.F) {
 		}
 		in := smallInput(t)
 		ps := in.Schemas["passages"]
-		in.Tables["passages"][0][ps.FieldIndex("text")] = text
-		in.Tables["passages"][0][ps.FieldIndex("section")] = &section
+		mem(in)["passages"][0][ps.FieldIndex("text")] = text
+		mem(in)["passages"][0][ps.FieldIndex("section")] = &section
 		pages, err := Pages(in)
 		if err != nil {
 			t.Fatal(err)

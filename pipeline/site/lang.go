@@ -40,6 +40,7 @@ type labels struct {
 	NoJS, Shown, ShowAll, NoMatch, Section, Flags, Source, Line, Reset   string
 	PassagesOf, OpenPage, Unique, OneOf, Pattern, MinLength, Minimum     string
 	IndexTitle, IndexIntro, NoPage, Yes, No, Bytes                       string
+	BrowserCapped, ListCapped                                            string // "%s" the passages shown, "%s" the passages there are
 	Kinds, FlagNames                                                     map[string]string
 }
 
@@ -82,6 +83,8 @@ var langNL = &lang{Code: "nl", File: "index.html", SwitchTo: "Nederlands", thous
 	PassagesOf: "passages", OpenPage: "Open de pagina", Unique: "uniek", OneOf: "een van", Pattern: "patroon", MinLength: "lengte ≥", Minimum: "≥",
 	IndexTitle: "Alle releases", IndexIntro: "Elke release is een vaste, geteste map met de tabellen, de metadata en een eigen pagina.",
 	NoPage: "Deze release heeft nog geen pagina; zie RELEASE.md.", Yes: "ja", No: "nee", Bytes: "bytes",
+	BrowserCapped: "Deze pagina bevat de eerste %s van de %s passages (op volgorde van verkiezing, document en plaats in het document). Alle passages staan in de tabellen om te downloaden:",
+	ListCapped:    "Hier staan de eerste %s van de %s passages van deze partij in dit document. Alle passages staan in de tabellen om te downloaden:",
 	Kinds: map[string]string{"summary": "samenvatting", "theme": "thema", "quote": "citaat", "bullet": "opsommingspunt",
 		"intro": "inleiding", "point": "punt", "pledge": "belofte", "paragraph": "alinea"},
 	FlagNames: map[string]string{"elided": "ingekort citaat", "dehyphenated": "afbreekstreepje verwijderd",
@@ -128,6 +131,8 @@ var langEN = &lang{Code: "en", File: "index.en.html", SwitchTo: "English", thous
 	PassagesOf: "passages", OpenPage: "Open the page", Unique: "unique", OneOf: "one of", Pattern: "pattern", MinLength: "length ≥", Minimum: "≥",
 	IndexTitle: "All releases", IndexIntro: "Each release is a fixed, tested folder with the tables, the metadata and a page of its own.",
 	NoPage: "This release has no page yet; see RELEASE.md.", Yes: "yes", No: "no", Bytes: "bytes",
+	BrowserCapped: "This page holds the first %s of the %s passages (by election, document and place in the document). Every passage is in the downloadable tables:",
+	ListCapped:    "Shown here: the first %s of the %s passages of this party in this document. Every passage is in the downloadable tables:",
 	Kinds: map[string]string{"summary": "summary", "theme": "theme", "quote": "quote", "bullet": "bullet",
 		"intro": "intro", "point": "point", "pledge": "pledge", "paragraph": "paragraph"},
 	FlagNames: map[string]string{"elided": "quote leaves text out", "dehyphenated": "line-end hyphen removed",

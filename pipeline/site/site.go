@@ -15,20 +15,21 @@ import (
 
 	"github.com/standpunten/standpunten/pipeline/changes"
 	"github.com/standpunten/standpunten/pipeline/model"
+	"github.com/standpunten/standpunten/pipeline/publish"
 	"github.com/standpunten/standpunten/pipeline/registry"
 	"github.com/standpunten/standpunten/schemas"
 )
 
 // Input is everything one release's pages are made from; no file system access in rendering.
 type Input struct {
-	Dataset  *registry.Dataset  // titles and descriptions (nl, en), licence, publisher, base_url
-	Version  string             // "1.2.0"
-	Date     model.Date         // the release date
-	Citation string             // how to cite (the codebook's citation text)
-	Changes  *changes.Changes   // this release's changes (its JSON is changes.json)
-	Schemas  schemas.Set        // column descriptions: the same source the codebook uses
-	Tables   map[string][][]any // every table's rows as canonical cells in schema column order
-	Files    []File             // every other file of the release, in artefact order, already written
+	Dataset  *registry.Dataset // titles and descriptions (nl, en), licence, publisher, base_url
+	Version  string            // "1.2.0"
+	Date     model.Date        // the release date
+	Citation string            // how to cite (the codebook's citation text)
+	Changes  *changes.Changes  // this release's changes (its JSON is changes.json)
+	Schemas  schemas.Set       // column descriptions: the same source the codebook uses
+	Tables   publish.Tables    // every table's rows as canonical cells in schema column order, each table read once
+	Files    []File            // every other file of the release, in artefact order, already written
 }
 
 // File is one file of the release as the downloads list shows it.
@@ -90,15 +91,18 @@ func csp(css, js string) string {
 		"; img-src data:; base-uri 'none'; form-action 'none'"
 }
 
-// Pages renders a release's two pages: PageNL and PageEN.
-func Pages(in Input) (map[string][]byte, error) {
+// Pages renders a release's two pages: PageNL and PageEN. It reads each table of in.Tables once;
+// of the passages it holds only what the pages embed (see pageLimits).
+func Pages(in Input) (map[string][]byte, error) { return pages(in, pageLimits) }
+
+func pages(in Input, lim limits) (map[string][]byte, error) {
 	if in.Dataset == nil {
 		return nil, errors.New("site: Input.Dataset is nil")
 	}
 	if in.Version == "" {
 		return nil, errors.New("site: Input.Version is empty")
 	}
-	d, err := readData(in.Schemas, in.Tables)
+	d, err := readData(in.Schemas, in.Tables, lim)
 	if err != nil {
 		return nil, err
 	}
@@ -142,6 +146,30 @@ type pageView struct {
 	Downloads                       []download
 	Tables                          []tableView
 	Total                           string
+	BrowserCap                      *capNote // the browser holds fewer passages than the table
+}
+
+// capNote says that a part of the page shows only the first of the passages, and links the
+// files that hold them all.
+type capNote struct {
+	Text  string
+	Files []string // the passages table's files, relative to the page; "#downloads" when none is listed
+	L     labels
+}
+
+func newCapNote(format string, shown int, total int64, files []string, l *lang) *capNote {
+	return &capNote{Text: fmt.Sprintf(format, l.Int(int64(shown)), l.Int(total)), Files: files, L: l.L}
+}
+
+// passageFiles are the files of the passages table among in.Files, in their order.
+func passageFiles(in Input) []string {
+	var out []string
+	for _, f := range in.Files {
+		if f.Table == "passages" {
+			out = append(out, f.Path)
+		}
+	}
+	return out
 }
 
 type countView struct{ Label, Code, Table, Where, Count string }
@@ -171,7 +199,7 @@ func buildPage(in Input, d *data, l *lang) (*pageView, error) {
 	v := &pageView{Lang: l, L: l.L, OtherFile: o.File, OtherCode: o.Code, OtherName: o.SwitchTo,
 		CSP: csp(siteCSS, browserJS), CSS: template.CSS(siteCSS), JS: template.JS(browserJS),
 		Version: in.Version, Date: in.Date.String(), Citation: in.Citation, Licence: ds.License, Publisher: ds.Publisher,
-		Total: l.Int(int64(len(d.passages)))}
+		Total: l.Int(int64(d.passages()))}
 	if l.Code == "nl" {
 		v.Title, v.Description = ds.Title.NL, ds.Description.NL
 	} else {
@@ -190,22 +218,24 @@ func buildPage(in Input, d *data, l *lang) (*pageView, error) {
 		}
 		v.Counts = append(v.Counts, countView{Label: c.label, Table: c.table, Count: l.Int(int64(d.rows[c.table]))})
 	}
-	kinds := map[string]int64{}
-	for _, p := range d.passages {
-		kinds[p.Kind]++
-	}
+	kinds := d.kinds
 	for _, k := range kindOrder(in.Schemas, kinds) {
 		v.Kinds = append(v.Kinds, countView{Label: l.kind(k), Code: k, Table: "passages", Where: where("kind", k), Count: l.Int(kinds[k])})
 		v.KindOpts = append(v.KindOpts, option{Value: k, Label: l.kind(k)})
 	}
 	v.Changes = viewChanges(in.Changes, l, "changes.json")
 	v.Heat = buildHeatmap(d, l)
-	v.ScoreCharts = buildScoreCharts(d, l)
+	files := passageFiles(in)
+	v.ScoreCharts = buildScoreCharts(d, l, files)
 	v.Coverage = buildCoverage(d, l)
 
-	partyUsed := map[string]bool{}
-	for _, p := range d.passages {
-		partyUsed[p.Party] = true
+	partyUsed := map[string]bool{} // "" for passages without a party
+	for k := range d.perCell {
+		if k[1] == noPartyKey {
+			partyUsed[""] = true
+		} else {
+			partyUsed[k[1]] = true
+		}
 	}
 	for _, p := range d.parties {
 		if partyUsed[p.ID] {
@@ -233,6 +263,9 @@ func buildPage(in Input, d *data, l *lang) (*pageView, error) {
 		return nil, err
 	}
 	v.Data = template.JS(blob)
+	if d.browserCut {
+		v.BrowserCap = newCapNote(l.L.BrowserCapped, len(d.browser), int64(d.passages()), files, l)
+	}
 	return v, nil
 }
 
@@ -349,8 +382,9 @@ func snippets(f File) []string {
 	return nil
 }
 
-// passageData is the browser's JSON data block. json.Marshal escapes <, > and & (and U+2028,
-// U+2029), so no text can close the script element or open a comment inside it.
+// passageData is the browser's JSON data block, with the passages the page embeds (see
+// browserEntry). json.Marshal escapes <, > and & (and U+2028, U+2029), so no text can close the
+// script element or open a comment inside it.
 func passageData(d *data, l *lang) ([]byte, error) {
 	type blob struct {
 		Lang      string            `json:"lang"`
@@ -361,12 +395,12 @@ func passageData(d *data, l *lang) ([]byte, error) {
 		Parties   [][]string        `json:"parties"`   // id, abbreviation, name
 		Elections [][]string        `json:"elections"` // id, name
 		Documents [][]any           `json:"documents"` // id, title, election index, raw path, language
-		Passages  [][]any           `json:"passages"`  // id, document index, party index (-1: none), kind, section, number, line, flags, text
+		Passages  []json.RawMessage `json:"passages"`  // id, document index, party index (-1: none), kind, section, number, line, flags, text
 	}
 	b := blob{Lang: l.Code, Prefix: "../../../", Kinds: l.L.Kinds, Flags: l.L.FlagNames,
 		Text: map[string]string{"shown": l.L.Shown, "showAll": l.L.ShowAll, "noMatch": l.L.NoMatch, "section": l.L.Section,
 			"flags": l.L.Flags, "source": l.L.Source, "line": l.L.Line, "noParty": l.L.NoParty},
-		Parties: [][]string{}, Elections: [][]string{}, Documents: [][]any{}, Passages: [][]any{}}
+		Parties: [][]string{}, Elections: [][]string{}, Documents: [][]any{}, Passages: make([]json.RawMessage, 0, len(d.browser))}
 	for _, p := range d.parties {
 		b.Parties = append(b.Parties, []string{p.ID, p.Abbr, p.Name})
 	}
@@ -380,23 +414,8 @@ func passageData(d *data, l *lang) ([]byte, error) {
 		}
 		b.Documents = append(b.Documents, []any{doc.ID, doc.Title, ei, doc.RawPath, doc.Language})
 	}
-	for _, p := range d.passages {
-		pi := -1
-		if p.HasParty {
-			pi = d.partyIdx[p.Party]
-		}
-		var section, number any
-		if p.Section != "" {
-			section = p.Section
-		}
-		if p.Number != nil {
-			number = *p.Number
-		}
-		flags := p.Flags
-		if flags == nil {
-			flags = []string{}
-		}
-		b.Passages = append(b.Passages, []any{p.ID, d.docIdx[p.Doc], pi, p.Kind, section, number, p.Line, flags, p.Text})
+	for _, p := range d.browser {
+		b.Passages = append(b.Passages, p)
 	}
 	out, err := json.Marshal(b)
 	if err != nil {

@@ -23,6 +23,7 @@ import (
 
 	"github.com/standpunten/standpunten/pipeline/changes"
 	"github.com/standpunten/standpunten/pipeline/model"
+	"github.com/standpunten/standpunten/pipeline/publish"
 	"github.com/standpunten/standpunten/pipeline/registry"
 	"github.com/standpunten/standpunten/schemas"
 )
@@ -55,7 +56,7 @@ func releaseInput(t testing.TB, dir, raw string) Input {
 	require.NoError(t, err)
 	date, err := model.ParseDate(c.Date)
 	require.NoError(t, err)
-	in := Input{Dataset: d, Version: c.Version, Date: date, Changes: &c, Schemas: set, Tables: snap.Tables,
+	in := Input{Dataset: d, Version: c.Version, Date: date, Changes: &c, Schemas: set, Tables: snap,
 		Citation: fmt.Sprintf("%s (%d). %s, version %s [data set]. %sv%s/", d.Publisher.Name, date.Year, d.Title.EN, c.Version, d.BaseURL, c.Version)}
 	for _, table := range schemas.Order {
 		if set[table] == nil {
@@ -142,15 +143,16 @@ func TestDeterministic(t *testing.T) {
 	a, err := Pages(in)
 	require.NoError(t, err)
 	shuffled := in
-	shuffled.Tables = map[string][][]any{}
-	for name, rows := range in.Tables {
-		r := slices.Clone(rows)
+	rows := publish.MemTables{}
+	for name, r := range rowsOf(t, in) {
+		r = slices.Clone(r)
 		slices.Reverse(r)
 		if len(r) > 2 { // and a rotation, so that the order is neither the original nor reversed
 			r = append(r[len(r)/2:], r[:len(r)/2]...)
 		}
-		shuffled.Tables[name] = r
+		rows[name] = r
 	}
+	shuffled.Tables = rows
 	b, err := Pages(shuffled)
 	require.NoError(t, err)
 	c, err := Pages(in)
@@ -191,7 +193,7 @@ func smallInput(t *testing.T) Input {
 	c := &changes.Changes{Version: "1.0.0", Date: "2026-12-01", FirstRelease: true, Notes: `Notes <script>alert(1)</script>`,
 		Validation: &changes.Validation{Valid: true, ChecksRun: 3}}
 	return Input{Dataset: d, Version: "1.0.0", Date: model.Date{Year: 2026, Month: 12, Day: 1}, Citation: `Cite <me>`,
-		Changes: c, Schemas: set, Tables: rows,
+		Changes: c, Schemas: set, Tables: publish.MemTables(rows),
 		Files: []File{{Path: "csv/passages.csv", Format: "csv", Bytes: 1234, SHA256: strings.Repeat("a", 64), Table: "passages"}}}
 }
 
@@ -251,6 +253,12 @@ func TestCSP(t *testing.T) {
 	for name, b := range big {
 		all["v1.1.0 "+name] = b
 	}
+	checkCSP(t, all)
+}
+
+// checkCSP: the checks of TestCSP on the pages given, by name.
+func checkCSP(t *testing.T, all map[string][]byte) {
+	t.Helper()
 	for name, page := range all {
 		m := cspMeta.FindSubmatch(page)
 		require.NotNil(t, m, "%s: no CSP meta element", name)
@@ -283,12 +291,36 @@ func TestCSP(t *testing.T) {
 
 var countAttr = regexp.MustCompile(`data-(count|cell)="([^"]+)"(?: data-where="([^"]*)")?[^>]*>([^<]*)<`)
 
-// TestCounts: every counted number on the pages equals a count over the input's tables, made here
-// from the schemas' column positions (not with the package's own readers).
+// TestCounts: checkCounts on the pages of v1.1.0.
 func TestCounts(t *testing.T) {
 	in := releaseInput(t, release, filepath.Join(repoRoot, "raw"))
 	pages, err := Pages(in)
 	require.NoError(t, err)
+	checkCounts(t, in, pages)
+}
+
+// rowsOf reads every table of in into memory (for the tests' own counts).
+func rowsOf(t testing.TB, in Input) publish.MemTables {
+	out := publish.MemTables{}
+	for name := range in.Schemas {
+		rows := [][]any{}
+		for r, err := range in.Tables.Rows(name) {
+			require.NoError(t, err)
+			rows = append(rows, r)
+		}
+		out[name] = rows
+	}
+	return out
+}
+
+// mem is the in-memory tables of an input made by the tests.
+func mem(in Input) publish.MemTables { return in.Tables.(publish.MemTables) }
+
+// checkCounts: every counted number on the pages equals a count over the input's tables, made
+// here from the schemas' column positions (not with the package's own readers).
+func checkCounts(t *testing.T, in Input, pages map[string][]byte) {
+	t.Helper()
+	tables := rowsOf(t, in)
 	cellText := func(v any) string {
 		switch x := v.(type) {
 		case string:
@@ -303,15 +335,23 @@ func TestCounts(t *testing.T) {
 	selectRows := func(table, where string) [][]any {
 		ts := in.Schemas[table]
 		require.NotNil(t, ts, table)
+		type cond struct {
+			col int
+			v   string
+		}
+		var conds []cond
+		if where != "" {
+			for _, pair := range strings.Split(where, ";") {
+				k, v, _ := strings.Cut(pair, "=")
+				conds = append(conds, cond{ts.FieldIndex(k), v})
+			}
+		}
 		var out [][]any
 	rows:
-		for _, r := range in.Tables[table] {
-			if where != "" {
-				for _, pair := range strings.Split(where, ";") {
-					k, v, _ := strings.Cut(pair, "=")
-					if cellText(r[ts.FieldIndex(k)]) != v {
-						continue rows
-					}
+		for _, r := range tables[table] {
+			for _, c := range conds {
+				if cellText(r[c.col]) != c.v {
+					continue rows
 				}
 			}
 			out = append(out, r)
@@ -360,15 +400,15 @@ func TestCounts(t *testing.T) {
 		pairs := map[string]bool{}
 		kinds := map[string]bool{}
 		ps := in.Schemas["passages"]
-		for _, r := range in.Tables["passages"] {
+		for _, r := range tables["passages"] {
 			pairs[cellText(r[ps.FieldIndex("document_id")])+"/"+cellText(r[ps.FieldIndex("party_id")])] = true
 			kinds[cellText(r[ps.FieldIndex("kind")])] = true
 		}
 		cs := in.Schemas["document_parties"]
-		for _, r := range in.Tables["document_parties"] {
+		for _, r := range tables["document_parties"] {
 			pairs[cellText(r[cs.FieldIndex("document_id")])+"/"+cellText(r[cs.FieldIndex("party_id")])] = true
 		}
-		want := 2*len(in.Schemas) + len(kinds) + 2*len(pairs) + 4*len(in.Tables["scores"]) + 2*len(in.Tables["document_parties"])
+		want := 2*len(in.Schemas) + len(kinds) + 2*len(pairs) + 4*len(tables["scores"]) + 2*len(tables["document_parties"])
 		assert.Equal(t, want, checked, "%s: counted numbers found", name)
 	}
 }
@@ -421,7 +461,7 @@ func TestMissingTable(t *testing.T) {
 // TestWrongCell: a cell of the wrong type names the table, row and column.
 func TestWrongCell(t *testing.T) {
 	in := smallInput(t)
-	in.Tables["passages"][0][in.Schemas["passages"].FieldIndex("text")] = int64(3)
+	mem(in)["passages"][0][in.Schemas["passages"].FieldIndex("text")] = int64(3)
 	_, err := Pages(in)
 	require.ErrorContains(t, err, "table passages, row 1, column text")
 }
