@@ -99,7 +99,7 @@ func (d *draft) page(name string, before []written) ([]byte, error) {
 			files = append(files, siteFile(w))
 		}
 		pages, err := site.Pages(site.Input{Dataset: d.dataset, Version: d.changes.Version, Date: d.date, Citation: d.citation,
-			Changes: d.changes, Schemas: d.set, Tables: publish.MemTables(d.allTables()), Files: files})
+			Changes: d.changes, Schemas: d.set, Tables: d.snap, Files: files})
 		if err != nil {
 			return nil, err
 		}
@@ -179,24 +179,4 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
-}
-
-// allTables is every table of the new snapshot in memory, the streamed ones read in.
-// TEMPORARY until the codebook and the pages read a publish.Tables.
-func (d *draft) allTables() map[string][][]any {
-	out := map[string][][]any{}
-	for name := range d.set {
-		var rows [][]any
-		for r, err := range d.snap.Rows(name) {
-			if err != nil {
-				panic(err)
-			}
-			rows = append(rows, r)
-		}
-		if rows == nil {
-			rows = [][]any{}
-		}
-		out[name] = rows
-	}
-	return out
 }

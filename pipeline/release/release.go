@@ -456,7 +456,7 @@ func mustDate(s string) model.Date {
 
 // codebookInput is what the codebook of a release is made from.
 func codebookInput(d *draft) codebook.Input {
-	return codebook.Input{Title: d.dataset.Title.EN, Version: d.changes.Version, Citation: d.citation, Schemas: d.set, Rows: publish.MemTables(d.allTables())}
+	return codebook.Input{Title: d.dataset.Title.EN, Version: d.changes.Version, Citation: d.citation, Schemas: d.set, Rows: d.snap}
 }
 
 // citation is how to cite a release: publisher, year, title, version and where it is served.
