@@ -7,7 +7,7 @@ import (
 	"log/slog"
 	"path/filepath"
 	"runtime"
-	"sort"
+	"strings"
 	"sync"
 
 	"github.com/standpunten/standpunten/pipeline/extract"
@@ -168,8 +168,12 @@ func prepare(ctx context.Context, opts Options) (schemas.Set, *registry.Registry
 			inputErrs = append(inputErrs, err)
 			return nil
 		}
+		// A word of a document's lexicon is a slice of that document's text: copied, so that the
+		// corpus's lexicon keeps its words and not every text they were found in.
 		for w := range l {
-			lex[w] = struct{}{}
+			if _, ok := lex[w]; !ok {
+				lex[strings.Clone(w)] = struct{}{}
+			}
 		}
 		return nil
 	})
@@ -234,8 +238,12 @@ func write(ctx context.Context, opts Options, dir string, set schemas.Set, reg *
 			return nil, err
 		}
 	}
+	acct, err := newAccountingFile(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer acct.abort()
 	sum := &Summary{Rows: map[string]int64{}}
-	var accounting []model.Accounting
 	var inputErrs []error
 	// Documents are read, extracted, accounted and normalised by several workers at once, and
 	// checked and written here one at a time, in registry order.
@@ -300,7 +308,9 @@ func write(ctx context.Context, opts Options, dir string, set schemas.Set, reg *
 		chk.Provenance(res.Document, res.Passages, text.Raw, acc.Dropped)
 		chk.Scores(res.Scores, res.Parties)
 		acc.Quality = quality(ex, res.Passages, acc)
-		accounting = append(accounting, acc)
+		if err := acct.add(acc); err != nil {
+			return err
+		}
 		ds := DocumentSummary{DocumentID: src.ID, Format: src.Format, Parties: len(res.Parties), Passages: len(res.Passages),
 			ByKind: map[model.Kind]int{}, Scores: len(res.Scores), Bytes: acc.Bytes, Shares: map[model.Class]float64{}, Quality: acc.Quality}
 		for _, p := range res.Passages {
@@ -337,8 +347,7 @@ func write(ctx context.Context, opts Options, dir string, set schemas.Set, reg *
 	if !sum.Validation.Valid {
 		return sum, &InvalidError{Report: sum.Validation}
 	}
-	sort.Slice(accounting, func(i, j int) bool { return accounting[i].DocumentID < accounting[j].DocumentID })
-	if err := publish.WriteJSON(filepath.Join(dir, publish.AccountingFile), map[string]any{"documents": accounting}); err != nil {
+	if err := acct.commit(); err != nil {
 		return nil, err
 	}
 	if err := publish.WriteJSON(filepath.Join(dir, publish.ValidationFile), sum.Validation); err != nil {

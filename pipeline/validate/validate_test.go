@@ -139,3 +139,37 @@ func TestProvenance(t *testing.T) {
 		})
 	}
 }
+
+// TestDuplicateKeysNamedInFull: the key sets keep no strings, yet a finding names the key in
+// full, for a passage id (packed), a long composite key (hashed) and a foreign key that does not
+// resolve; a value the pattern matched before does not let a different one through.
+func TestDuplicateKeysNamedInFull(t *testing.T) {
+	c := newChecker(t)
+	long := "gen00476-tk2023-samenvattingen-democratie"
+	c.Row("documents", model.Document{ID: long, Title: "T", Format: model.FormatPartySummaries, ElectionID: "TK2023", Topic: "x",
+		Language: "nl", RawPath: "raw/d.txt", RawSHA256: "0000000000000000000000000000000000000000000000000000000000000000", RawBytes: 100, Encoding: "utf-8"})
+	p := model.Passage{ID: "0123456789abcdef", DocumentID: long, PartyID: ptr("volt"), Kind: model.KindTheme, Seq: 1, Text: "Tekst.", SourceStart: 0, SourceEnd: 6, SourceLine: 1, Flags: []string{}}
+	c.Row("passages", p)
+	c.Row("passages", p)
+	q := p
+	q.ID, q.DocumentID = "0123456789abcdee", long+"-"
+	c.Row("passages", q)
+	q.ID, q.DocumentID = "0123456789abcded", "Gen00476"
+	c.Row("passages", q)
+	c.Row("document_parties", model.DocumentParty{DocumentID: long, PartyID: "volt"})
+	c.Row("document_parties", model.DocumentParty{DocumentID: long, PartyID: "volt"})
+	r := c.Report()
+	var got []string
+	for _, f := range r.Findings {
+		got = append(got, f.Rule+" "+f.Key+" "+f.Value)
+	}
+	assert.Equal(t, []string{
+		"pk.document_parties " + long + "/volt ",
+		"fk.passages.document_id 0123456789abcded Gen00476",
+		"pattern.passages.document_id 0123456789abcded Gen00476",
+		"fk.passages.document_id 0123456789abcdee " + long + "-",
+		"pattern.passages.document_id 0123456789abcdee " + long + "-",
+		"pk.passages 0123456789abcdef ",
+		"unique.passages.passage_id 0123456789abcdef 0123456789abcdef",
+	}, got)
+}
