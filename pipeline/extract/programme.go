@@ -639,6 +639,9 @@ func (p *parser) repeatedEdges(ranges [][2]int) []headerRE {
 		anyVaries := false
 		all := make([][]string, len(d0)) // the digits at each '#', per occurrence
 		for _, x := range o {
+			if len(d0) == 0 {
+				break // a run without a number: nothing to compare (and a common phrase has many occurrences)
+			}
 			for j, d := range digits(x) {
 				if j < len(d0) {
 					all[j] = append(all[j], d)

@@ -194,3 +194,35 @@ func FuzzRecurringRuns(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) { checkRecurringRuns(t, "fuzz", s) })
 }
+
+// BenchmarkRecurringRuns finds the recurring runs of the programme texts of raw/ (or of
+// -extract.raw), masked and split as repeatedEdges does, beside the hashed reference.
+func BenchmarkRecurringRuns(b *testing.B) {
+	paths, _ := filepath.Glob(filepath.Join(*benchRaw, "programmes", "*.txt"))
+	type text struct {
+		ms   []masked
+		toks [][]tok
+	}
+	var texts []text
+	var size int64
+	for _, p := range paths {
+		raw, err := os.ReadFile(p)
+		require.NoError(b, err)
+		ms, toks := maskedLines(string(raw))
+		texts = append(texts, text{ms, toks})
+		size += int64(len(raw))
+	}
+	for _, bc := range []struct {
+		name string
+		f    func([]masked, [][]tok, int, int) map[string][]runOcc
+	}{{"exact", recurringRuns}, {"hashed", recurringRunsByHash}} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.SetBytes(size)
+			for b.Loop() {
+				for _, t := range texts {
+					bc.f(t.ms, t.toks, 3, 24)
+				}
+			}
+		})
+	}
+}
