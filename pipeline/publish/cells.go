@@ -7,6 +7,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/standpunten/standpunten/pipeline/model"
@@ -259,21 +260,55 @@ func appendQuoted(dst []byte, s string) []byte {
 	return append(append(dst, s[done:]...), '"')
 }
 
-// csvText is the CSV text of a cell (empty for null).
-func csvText(k kind, x value) string {
+// appendCSVText appends the CSV text of a cell (nothing for null), unquoted.
+func appendCSVText(dst []byte, k kind, x value) []byte {
 	switch {
 	case x.null:
-		return ""
+		return dst
 	case k == kindString:
-		return x.s
+		return append(dst, x.s...)
 	case k == kindInteger:
-		return strconv.FormatInt(x.n, 10)
+		return strconv.AppendInt(dst, x.n, 10)
 	case k == kindNumber:
-		return strconv.FormatFloat(x.f, 'f', -1, 64)
+		return strconv.AppendFloat(dst, x.f, 'f', -1, 64)
 	case k == kindDate:
-		return x.d.String()
+		return append(dst, x.d.String()...)
 	}
-	return string(appendList(nil, x.list))
+	return appendList(dst, x.list)
+}
+
+// appendCSVField appends one field of a CSV record as encoding/csv.Writer (comma ',', LF line
+// ends) writes it: as it is, or in double quotes with quotes doubled when it holds a quote, CR or
+// LF or the comma, starts with white space, or is \. (a CR inside quotes stays a CR).
+func appendCSVField[T string | []byte](dst []byte, field T) []byte {
+	if !csvNeedsQuotes(field) {
+		return append(dst, field...)
+	}
+	dst = append(dst, '"')
+	done := 0 // field[:done] is in dst
+	for i := 0; i < len(field); i++ {
+		if field[i] == '"' {
+			dst = append(append(dst, field[done:i]...), '"', '"')
+			done = i + 1
+		}
+	}
+	return append(append(dst, field[done:]...), '"')
+}
+
+func csvNeedsQuotes[T string | []byte](field T) bool {
+	if len(field) == 0 {
+		return false
+	}
+	if len(field) == 2 && field[0] == '\\' && field[1] == '.' {
+		return true
+	}
+	for i := 0; i < len(field); i++ {
+		if c := field[i]; c == '\n' || c == '\r' || c == '"' || c == ',' {
+			return true
+		}
+	}
+	r1, _ := utf8.DecodeRuneInString(string(field[:min(len(field), utf8.UTFMax)]))
+	return unicode.IsSpace(r1)
 }
 
 // fromText parses a CSV cell.

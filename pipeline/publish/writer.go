@@ -2,7 +2,6 @@ package publish
 
 import (
 	"bufio"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"os"
@@ -153,7 +152,7 @@ type TableWriter struct {
 	pq     *pqarrow.FileWriter
 	rb     *array.RecordBuilder
 	queued int // rows in rb
-	csv    *csv.Writer
+	csv    *bufio.Writer
 	json   *bufio.Writer
 
 	// dictCols marks the columns written with a dictionary, and dictBytes is, for each, how large
@@ -161,10 +160,11 @@ type TableWriter struct {
 	dictCols  []bool
 	dictBytes []int64
 
-	cells  []value  // checked cells of the current row
-	record []string // CSV record of the current row
-	keys   [][]byte // `"name":` per column
-	line   []byte
+	cells   []value  // checked cells of the current row
+	keys    [][]byte // `"name":` per column
+	line    []byte   // JSON object of the current row
+	csvLine []byte   // CSV record of the current row
+	field   []byte   // CSV text of one cell, before quoting
 }
 
 func newTableWriter(dir string, t *schemas.Table, meta Meta, batch int) (_ *TableWriter, err error) {
@@ -172,8 +172,7 @@ func newTableWriter(dir string, t *schemas.Table, meta Meta, batch int) (_ *Tabl
 	if err != nil {
 		return nil, err
 	}
-	tw := &TableWriter{table: t, cols: cols, batch: batch, cells: make([]value, len(cols)),
-		record: make([]string, len(cols)), keys: make([][]byte, len(cols))}
+	tw := &TableWriter{table: t, cols: cols, batch: batch, cells: make([]value, len(cols)), keys: make([][]byte, len(cols))}
 	defer func() {
 		if err != nil {
 			_ = tw.closeFiles()
@@ -223,12 +222,16 @@ func newTableWriter(dir string, t *schemas.Table, meta Meta, batch int) (_ *Tabl
 	}
 	tw.rb = array.NewRecordBuilder(memory.DefaultAllocator, schema)
 
-	tw.csv = csv.NewWriter(tw.files[1])
+	// The CSV is written as encoding/csv writes it (appendCSVField), a record at a time.
+	tw.csv = bufio.NewWriterSize(tw.files[1], 64<<10)
 	for i, c := range cols {
-		tw.record[i] = c.name
+		if i > 0 {
+			tw.csvLine = append(tw.csvLine, ',')
+		}
+		tw.csvLine = appendCSVField(tw.csvLine, c.name)
 		tw.keys[i] = append(appendQuoted(nil, c.name), ':')
 	}
-	if err := tw.csv.Write(tw.record); err != nil {
+	if _, err := tw.csv.Write(append(tw.csvLine, '\n')); err != nil {
 		return nil, err
 	}
 	tw.json = bufio.NewWriterSize(tw.files[2], 64<<10)
@@ -301,6 +304,7 @@ func (t *TableWriter) write() error {
 	} else {
 		t.line = append(t.line[:0], ",\n{"...)
 	}
+	t.csvLine = t.csvLine[:0]
 	// A row whose values could take a dictionary past its page limit starts a new row group.
 	if t.queued > 0 {
 		for i, x := range t.cells {
@@ -318,14 +322,20 @@ func (t *TableWriter) write() error {
 			t.dictBytes[i] += plainSize(x)
 		}
 		c.appendArrow(t.rb.Field(i), x)
-		t.record[i] = csvText(c.kind, x)
 		if i > 0 {
 			t.line = append(t.line, ',')
+			t.csvLine = append(t.csvLine, ',')
+		}
+		if c.kind == kindString && !x.null {
+			t.csvLine = appendCSVField(t.csvLine, x.s)
+		} else {
+			t.field = appendCSVText(t.field[:0], c.kind, x)
+			t.csvLine = appendCSVField(t.csvLine, t.field)
 		}
 		t.line = appendJSON(append(t.line, t.keys[i]...), c.kind, x)
 	}
 	t.line = append(t.line, '}')
-	if err := t.csv.Write(t.record); err != nil {
+	if _, err := t.csv.Write(append(t.csvLine, '\n')); err != nil {
 		return err
 	}
 	if _, err := t.json.Write(t.line); err != nil {
@@ -368,8 +378,7 @@ func (t *TableWriter) Close() error {
 	}
 	keep(t.pq.Close())
 	keep(t.pqBuf.Flush())
-	t.csv.Flush()
-	keep(t.csv.Error())
+	keep(t.csv.Flush())
 	if t.rows == 0 {
 		_, e := t.json.WriteString("[]\n")
 		keep(e)
