@@ -700,3 +700,15 @@ func TestCompareStreamedError(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "passages.parquet")
 }
+
+// A first release lists every row as added, from the keys alone; a key repeated (which
+// validation forbids) is listed once per row, numbered.
+func TestFirstReleaseKeys(t *testing.T) {
+	s := base(t)
+	s.Tables["parties"] = append(s.Tables["parties"], slices.Clone(s.Tables["parties"][0]), slices.Clone(s.Tables["parties"][0]))
+	c := mustCompare(t, &Snapshot{}, s)
+	p := tableOf(t, c, "parties")
+	assert.Equal(t, []string{"bij1", "bij1#2", "bij1#3", "vvd"}, p.AddedKeys)
+	assert.Equal(t, 4, p.Added)
+	assert.Equal(t, []string{"00000000000000a1", "00000000000000a2", "00000000000000b1", "00000000000000b2"}, tableOf(t, c, "passages").AddedKeys)
+}

@@ -432,6 +432,19 @@ func compareTable(name string, old, new *Snapshot) (TableChanges, error) {
 		}
 		d = newTableDiff(name, old, new) // rows not grouped in order: compare the tables whole
 	}
+	if !d.matchable {
+		// Nothing to match (a first release, a table added or removed, keys changed
+		// completely): every old row is removed and every new row added; only the keys are
+		// needed, read one row at a time.
+		var err error
+		if d.tc.RemovedKeys, err = keysOf(old, name); err != nil {
+			return TableChanges{}, err
+		}
+		if d.tc.AddedKeys, err = keysOf(new, name); err != nil {
+			return TableChanges{}, err
+		}
+		return d.finish(), nil
+	}
 	oldRows, err := rowsOf(old, name)
 	if err != nil {
 		return TableChanges{}, err
@@ -442,6 +455,65 @@ func compareTable(name string, old, new *Snapshot) (TableChanges, error) {
 	}
 	d.match(d.keyed(old, oldRows), d.keyed(new, newRows))
 	return d.finish(), nil
+}
+
+// keysOf is the key of every row of a table, matched on its own key columns, sorted; a repeated
+// key (which validation forbids) gets "#2", "#3", … as keyedRows gives them, so that nothing is
+// lost. Empty when the snapshot lacks the table. No map of the keys is kept: at a first release
+// the list is the whole table's keys, and it is also what changes.json lists.
+func keysOf(s *Snapshot, table string) ([]string, error) {
+	t := s.Schemas[table]
+	keys := []string{}
+	if t == nil {
+		return keys, nil
+	}
+	var idx []int
+	for _, c := range keyColumns(t, nil) {
+		idx = append(idx, t.FieldIndex(c))
+	}
+	parts := make([]string, len(idx))
+	for r, err := range s.Rows(table) {
+		if err != nil {
+			return nil, fmt.Errorf("changes: %w", err)
+		}
+		for i, j := range idx {
+			parts[i] = ""
+			if j >= 0 && j < len(r) {
+				parts[i] = keyText(r[j])
+			}
+		}
+		keys = append(keys, strings.Join(parts, "/"))
+	}
+	sort.Strings(keys)
+	// Repeats are taken out (the list stays sorted, so it can be searched), then named again.
+	var repeats []string
+	uniq := keys[:0]
+	for i, k := range keys {
+		if i > 0 && k == keys[i-1] {
+			repeats = append(repeats, k)
+			continue
+		}
+		uniq = append(uniq, k)
+	}
+	keys = uniq
+	if len(repeats) == 0 {
+		return keys, nil
+	}
+	named := map[string]bool{}
+	for _, k := range repeats {
+		for n := 2; ; n++ {
+			name := k + "#" + strconv.Itoa(n)
+			if _, taken := slices.BinarySearch(keys, name); !taken && !named[name] {
+				named[name] = true
+				break
+			}
+		}
+	}
+	for name := range named {
+		keys = append(keys, name)
+	}
+	sort.Strings(keys)
+	return keys, nil
 }
 
 // rowsOf is every row of a table, read into memory.
