@@ -203,15 +203,16 @@ type count struct {
 
 // columnStats is what the codebook says about one column.
 type columnStats struct {
-	field    schemas.Field
-	arrow    string
-	rows     int
-	nulls    int
-	empty    int     // "" for strings, [] for lists
-	distinct int     // distinct non-null, non-empty values (list elements for lists)
-	counts   []count // value counts, or nil when examples are shown
-	examples []string
-	min, max string // range of integer, number and date columns; "" when no value
+	field     schemas.Field
+	arrow     string
+	rows      int
+	nulls     int
+	empty     int     // "" for strings, [] for lists
+	distinct  int     // distinct non-null, non-empty values (list elements for lists)
+	estimated bool    // distinct is an estimate (more than exactDistinct values)
+	counts    []count // value counts, or nil when examples are shown
+	examples  []string
+	min, max  string // range of integer, number and date columns; "" when no value
 }
 
 type tableStats struct {
@@ -261,10 +262,26 @@ func writeHeader(b *bytes.Buffer, in Input, tables []*tableStats, xt []crossTab)
 	b.WriteString("- **Type** is the schema type (Frictionless Table Schema) with the Arrow/Parquet type the Parquet files use: " +
 		"`string`, `int64`, `double`, `date32` (a calendar date, `YYYY-MM-DD` in CSV and JSON) or `list<string>` (a JSON array in one CSV cell).\n")
 	b.WriteString("- **Nulls** occur only in *nullable* columns: an empty cell in CSV, `null` in JSON, a null in Parquet. " +
-		"**Empty** counts empty strings and empty lists, which are values, not nulls. Distinct counts leave out nulls and empty values.\n")
+		"**Empty** counts empty strings and empty lists, which are values, not nulls. Distinct counts leave out nulls and empty values.")
+	if estimated(tables) {
+		fmt.Fprintf(b, " A column with more than %d distinct values gets an estimate of their number (HyperLogLog, standard error about 0.8%%), rounded to three digits and marked *about*.", exactDistinct)
+	}
+	b.WriteString("\n")
 	fmt.Fprintf(b, "- **Values** lists every value with its row count (most frequent first) for columns with an enum constraint and for columns with at most %d distinct values that repeat; "+
 		"for a list column it counts the rows that hold each element. Shares are of all rows of the table. Other columns show their range (numbers and dates) and the first %d distinct values in sorted order; "+
 		"values longer than %d characters are cut short with …\n\n", maxCounted, examples, maxRunes)
+}
+
+// estimated reports whether any column's distinct count is an estimate.
+func estimated(tables []*tableStats) bool {
+	for _, t := range tables {
+		for _, c := range t.columns {
+			if c.estimated {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func writeTable(b *bytes.Buffer, t *tableStats) {
@@ -332,7 +349,12 @@ func writeColumn(b *bytes.Buffer, table string, c *columnStats) {
 	if f.Type == schemas.TypeArray {
 		what = "distinct elements"
 	}
-	fmt.Fprintf(b, "; %s: %d\n", what, c.distinct)
+	if c.estimated {
+		// Rounded to three significant digits: the estimate's error is about 0.8%.
+		fmt.Fprintf(b, "; %s: about %d (estimated)\n", what, roundTo3(c.distinct))
+	} else {
+		fmt.Fprintf(b, "; %s: %d\n", what, c.distinct)
+	}
 	if c.min != "" {
 		fmt.Fprintf(b, "- Range: %s to %s\n", code(c.min), code(c.max))
 	}
@@ -454,6 +476,15 @@ func code(s string) string {
 }
 
 // cellEscape makes s safe inside a Markdown table cell (GFM reads \| as | even in code spans).
+// roundTo3 rounds n to three significant digits.
+func roundTo3(n int) int {
+	p := 1
+	for n/p >= 1000 {
+		p *= 10
+	}
+	return (n + p/2) / p * p
+}
+
 func cellEscape(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
 
 // shorten puts s on one line and cuts it after maxRunes-1 runes.

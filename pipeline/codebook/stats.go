@@ -2,8 +2,11 @@ package codebook
 
 import (
 	"crypto/sha256"
+	"encoding/binary"
 	"fmt"
 	"iter"
+	"math"
+	"math/bits"
 	"sort"
 
 	"github.com/standpunten/standpunten/schemas"
@@ -16,35 +19,120 @@ import (
 // and the value counts of an enum column, which hold every value found (the codebook lists them
 // all; a valid table holds only the enum's).
 
-// distinctSet counts distinct values exactly. It holds integers as themselves (8 bytes a value)
-// and any other value (strings, dates and numbers by their text, list elements) as the first 128
-// bits of its SHA-256 (16 bytes a value), in Go maps: with the map's control bytes and free slots
-// about 10 to 20 bytes per distinct integer and 19 to 39 (about 26 on average) per distinct
-// other value. Two different texts count as one only if their SHA-256 sums share their first 128
-// bits, which for any real table is never.
+// distinctSet counts distinct values: exactly up to exactDistinct of them, then as an estimate
+// (a HyperLogLog sketch), so that its memory is bounded whatever the table's size. Exactly, it
+// holds integers as themselves (8 bytes a value) and any other value (strings, dates and numbers
+// by their text, list elements) as the first 128 bits of its SHA-256 (16 bytes a value), in Go
+// maps: with the map's control bytes and free slots about 10 to 20 bytes per distinct integer and
+// 19 to 39 (about 26 on average) per distinct other value, so at most about 3.5 MB a column. Two
+// different texts count as one only if their SHA-256 sums share their first 128 bits, which for
+// any real table is never. Past exactDistinct values the sets are folded into a sketch of 2^14
+// one-byte registers (16 KB a column), whose estimate has a standard error of about 0.8%; the
+// codebook then says "about".
 type distinctSet struct {
 	ints   map[int64]struct{}
 	hashes map[[16]byte]struct{}
 	buf    []byte
+	sketch *hll // non-nil once past exactDistinct
 }
 
+// exactDistinct is the most distinct values a column is counted exactly for.
+const exactDistinct = 1 << 17
+
 func (s *distinctSet) addInt(v int64) {
+	if s.sketch != nil {
+		s.sketch.add(mix64(uint64(v)))
+		return
+	}
 	if s.ints == nil {
 		s.ints = map[int64]struct{}{}
 	}
 	s.ints[v] = struct{}{}
+	s.fold()
 }
 
 func (s *distinctSet) addText(text string) {
+	s.buf = append(s.buf[:0], text...)
+	sum := sha256.Sum256(s.buf)
+	if s.sketch != nil {
+		s.sketch.add(binary.BigEndian.Uint64(sum[:8]))
+		return
+	}
 	if s.hashes == nil {
 		s.hashes = map[[16]byte]struct{}{}
 	}
-	s.buf = append(s.buf[:0], text...)
-	sum := sha256.Sum256(s.buf)
 	s.hashes[[16]byte(sum[:16])] = struct{}{}
+	s.fold()
 }
 
-func (s *distinctSet) len() int { return len(s.ints) + len(s.hashes) }
+// fold turns the exact sets into the sketch once they hold more than exactDistinct values.
+func (s *distinctSet) fold() {
+	if len(s.ints)+len(s.hashes) <= exactDistinct {
+		return
+	}
+	s.sketch = newHLL()
+	for v := range s.ints {
+		s.sketch.add(mix64(uint64(v)))
+	}
+	for h := range s.hashes {
+		s.sketch.add(binary.BigEndian.Uint64(h[:8]))
+	}
+	s.ints, s.hashes = nil, nil
+}
+
+// len is the number of distinct values, and whether it is an estimate.
+func (s *distinctSet) len() (int, bool) {
+	if s.sketch != nil {
+		return s.sketch.estimate(), true
+	}
+	return len(s.ints) + len(s.hashes), false
+}
+
+// mix64 spreads an integer's bits over all 64 (the finalizer of SplitMix64), so that integers
+// in a run fall into different registers of the sketch.
+func mix64(x uint64) uint64 {
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	return x ^ (x >> 31)
+}
+
+// hll is a HyperLogLog sketch (Flajolet, Fusy, Gandouet and Meunier, 2007) of 2^hllBits registers
+// over 64-bit hashes: each register keeps the longest run of leading zeros (plus one) seen in the
+// hashes whose first hllBits bits pick it.
+type hll struct{ reg []uint8 }
+
+const hllBits = 14
+
+func newHLL() *hll { return &hll{reg: make([]uint8, 1<<hllBits)} }
+
+func (h *hll) add(x uint64) {
+	i := x >> (64 - hllBits)
+	rank := uint8(bits.LeadingZeros64(x<<hllBits|1<<(hllBits-1))) + 1
+	if rank > h.reg[i] {
+		h.reg[i] = rank
+	}
+}
+
+// estimate is the raw HyperLogLog estimate with the small-range correction (linear counting
+// while registers are still empty); the sketch is only used past exactDistinct values, far above
+// the range where the raw estimate is biased.
+func (h *hll) estimate() int {
+	m := float64(len(h.reg))
+	sum, zeros := 0.0, 0
+	for _, r := range h.reg {
+		sum += math.Ldexp(1, -int(r))
+		if r == 0 {
+			zeros++
+		}
+	}
+	e := 0.7213 / (1 + 1.079/m) * m * m / sum
+	if e <= 2.5*m && zeros > 0 {
+		e = m * math.Log(m/float64(zeros))
+	}
+	return int(math.Round(e))
+}
 
 // counted is one value's row count, with the value as a cell to order the counts by.
 type counted struct {
@@ -171,9 +259,10 @@ func (a *columnAcc) keepLeast(c cell) {
 	a.least[i] = c
 }
 
-func (a *columnAcc) distinct() int {
+// distinct is the number of distinct values, and whether it is an estimate.
+func (a *columnAcc) distinct() (int, bool) {
 	if a.freq != nil {
-		return len(a.freq)
+		return len(a.freq), false
 	}
 	return a.set.len()
 }
@@ -181,7 +270,8 @@ func (a *columnAcc) distinct() int {
 // stats is what the codebook prints about the column after rows rows.
 func (a *columnAcc) stats(rows int) *columnStats {
 	f := a.field
-	cs := &columnStats{field: f, arrow: a.arrow, rows: rows, nulls: a.nulls, empty: a.empty, distinct: a.distinct()}
+	cs := &columnStats{field: f, arrow: a.arrow, rows: rows, nulls: a.nulls, empty: a.empty}
+	cs.distinct, cs.estimated = a.distinct()
 	if a.hasRange {
 		cs.min, cs.max = a.min.text, a.max.text
 	}
