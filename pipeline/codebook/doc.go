@@ -12,10 +12,11 @@
 // read, and equal input gives equal bytes. It reads each table of Input.Rows (a publish.Tables)
 // once, row by row, and keeps per column only what it prints: null and empty counts, the range,
 // the few smallest distinct values, value counts while a column has at most maxCounted distinct
-// values (every value of an enum column), and the exact number of distinct values, as a set of
-// integers or of 128-bit hashes (about 14 and 26 bytes a distinct value with the maps' overhead;
-// see distinctSet), which is the only state that grows with the rows. The cross-tabulations are
-// counts per (kind, document) and (party, document).
+// values (every value of an enum column), and the number of distinct values: exactly, as a set of
+// integers or of 128-bit hashes (about 14 and 26 bytes a distinct value with the maps' overhead),
+// up to exactDistinct values, then as a HyperLogLog estimate of 16 KB (see distinctSet), so no
+// state grows with the rows. The cross-tabulations are counts per (kind, document) and (party,
+// document).
 //
 // It does not read or write files, build or validate tables (rows are described as given; a cell
 // of the wrong Go type is an error, a broken constraint is not), or decide the release layout
