@@ -152,18 +152,41 @@ func lastLower(t string) int {
 
 // sentenceTail is tailRE.FindStringSubmatchIndex(t). The match starts with one of .!? and holds none
 // after it (a closing quote, white space and a tail without those marks follow, up to the end of t):
-// so it starts at the last of them in t, and the regexp runs on the stretch from there. Nor can
-// that stretch hold a colon, semicolon or comma, which the tail excludes too.
+// so it starts at the last of them in t, and only the stretch from there is read. Nor can that
+// stretch hold a colon, semicolon or comma, which the tail excludes too.
 func sentenceTail(t string) []int {
 	i := strings.LastIndexAny(t, ".!?")
 	if i < 0 || strings.ContainsAny(t[i:], ":;,") {
 		return nil
 	}
-	m := tailRE.FindStringSubmatchIndex(t[i:])
-	if m == nil {
+	// What tailRE asks of t[i:], read by hand (each part of the pattern can be matched one way
+	// only: the optional closing mark and the white space are no capitals, and the tail runs to
+	// the end): a closing mark or not, white space, a capital, then 2 to 60 runes none of which
+	// is .!?:;,•.
+	j := i + 1
+	if r, n := utf8.DecodeRuneInString(t[j:]); r == '"' || r == '”' || r == '’' || r == ')' {
+		j += n
+	}
+	k := j
+	for k < len(t) {
+		r, n := utf8.DecodeRuneInString(t[k:])
+		if r != ' ' && r != '\t' && r != '\u00A0' {
+			break
+		}
+		k += n
+	}
+	if k == j {
 		return nil
 	}
-	return shift(m, i)
+	r, n := utf8.DecodeRuneInString(t[k:])
+	if !unicode.IsUpper(r) || k == len(t) {
+		return nil
+	}
+	rest := t[k+n:]
+	if c := utf8.RuneCountInString(rest); c < 2 || c > 60 || strings.ContainsAny(rest, ".!?:;,•") {
+		return nil
+	}
+	return []int{i, len(t), k, len(t)}
 }
 
 // gluedEnd is gluedEndRE.FindStringSubmatchIndex(t). The match ends the text with a digit.

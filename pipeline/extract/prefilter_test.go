@@ -45,6 +45,11 @@ var prefilterSeeds = []string{
 	"• punt", "- punt", "– punt", "— punt", "* punt", "\u00A0x", "\x80\x80\x80\x80a",
 	"ABCD\xc3\xa9f", "\xc3\xa9ABCD", "a\u2019ABCD", "line\u00A0 12  ",
 	"a\r\nb\rc\nd\u2028e\u2029f\r\n\r\r\n\n\xe2\x80\xe2\x80\xa8",
+	// Sentence tails: the closing marks, the white space, the capital, 2 and 60 runes after it and
+	// one too few or too many, a newline and broken UTF-8 inside the tail, a mark inside it.
+	"Zin. Ab", "Zin. A", "Zin. Abc", "Zin.”\u00a0\tÉén twee", "Zin.) Kop", "Zin.’Kop", "Zin.\"  Kop", "Zin.Kop",
+	"Zin. kop", "Zin. K" + strings.Repeat("x", 60), "Zin. K" + strings.Repeat("x", 61), "Zin. K" + strings.Repeat("é", 60),
+	"Zin. Kop\nmet regel", "Zin. Ko\xffp", "Zin. \xc3", "Zin. Kop • punt", "Zin! Kop", "Zin? Kop", "Zin. Kop;",
 }
 
 // corpusLines returns the distinct lines of the raw programme texts and of the corpus (when it is
@@ -226,4 +231,26 @@ func TestPrefilterSeeds(t *testing.T) {
 	assert.NotNil(t, pagina("Pagina 3 van 12"))
 	assert.True(t, endsSentence("Een zin.”)"))
 	assert.True(t, furnitureWordIn("HOOFDſTUK"))
+}
+
+// BenchmarkSentenceTail reads every line of raw/ and the corpus for a sentence tail, by hand and
+// by the regexp, in one run.
+func BenchmarkSentenceTail(b *testing.B) {
+	lines := corpusLines(b)
+	b.Run("hand", func(b *testing.B) {
+		for b.Loop() {
+			for _, s := range lines {
+				sentenceTail(s)
+			}
+		}
+	})
+	b.Run("regexp", func(b *testing.B) {
+		for b.Loop() {
+			for _, s := range lines {
+				if i := strings.LastIndexAny(s, ".!?"); i >= 0 && !strings.ContainsAny(s[i:], ":;,") {
+					tailRE.FindStringSubmatchIndex(s[i:])
+				}
+			}
+		}
+	})
 }
