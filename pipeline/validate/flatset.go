@@ -7,12 +7,12 @@ import (
 
 // flatSet is a set of small fixed-size values (a packed passage id, a 16-byte digest) kept in
 // the slots of 256 open-addressed tables with linear probing; the top byte of a value's hash picks
-// the table, the rest its first slot. Each table grows on its own, by half again, when it is three
-// quarters full, so the set holds between 1⅓ and 2 slots per value, and a growth copies one
+// the table, the rest its first slot. Each table grows on its own, by a quarter, when it is four
+// fifths full, so the set holds between 1.25 and 1.56 slots per value, and a growth copies one
 // table (a 256th of the set), never the whole set at once. A Go map of the same values costs
-// about twice as much (its slots are 16 bytes for an 8-byte key with an empty value, and it
-// doubles). An empty slot holds the zero value; whether the zero value itself is in the set is
-// kept apart.
+// about three times as much (its slots are 16 bytes for an 8-byte key with an empty value, and
+// it doubles). An empty slot holds the zero value; whether the zero value itself is in the set
+// is kept apart.
 type flatSet[K comparable] struct {
 	hash  func(K) uint64
 	parts [256]flatPart[K]
@@ -37,7 +37,7 @@ func (s *flatSet[K]) add(k K) (seen bool) {
 	}
 	h := s.hash(k)
 	p := &s.parts[h>>56]
-	if 4*(p.n+1) > 3*len(p.slots) {
+	if 5*(p.n+1) > 4*len(p.slots) {
 		p.grow(s.hash)
 	}
 	if p.put(k, h) {
@@ -97,10 +97,10 @@ func (p *flatPart[K]) put(k K, h uint64) (seen bool) {
 	}
 }
 
-// grow makes the table half again as large (8 slots the first time) and puts its values back.
+// grow makes the table a quarter larger (8 slots the first time) and puts its values back.
 func (p *flatPart[K]) grow(hash func(K) uint64) {
 	old := p.slots
-	p.slots = make([]K, max(8, len(old)+len(old)/2))
+	p.slots = make([]K, max(8, len(old)+len(old)/4))
 	var zero K
 	for _, k := range old {
 		if k != zero {

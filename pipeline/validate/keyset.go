@@ -16,7 +16,7 @@ import "crypto/sha256"
 //     million values a chance of about 4 in 10²³.
 //
 // Each form goes into a flatSet, whose slots hold the values themselves: 8 or 16 bytes a slot,
-// between 1⅓ and 2 slots a value. The measured cost is in doc.go (BenchmarkKeySet reports it
+// between 1.25 and 1.56 slots a value. The measured cost is in doc.go (BenchmarkKeySet reports it
 // as bytes/key).
 type keySet struct {
 	hex   flatSet[uint64]
