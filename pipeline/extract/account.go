@@ -71,7 +71,10 @@ func Account(t *Text, ex *model.Extracted) (model.Accounting, error) {
 	}
 	// The rest must be white space: walk the decoded text and map each rune back to raw bytes.
 	for i := 0; i < len(t.S); {
-		r, n := utf8.DecodeRuneInString(t.S[i:])
+		r, n := rune(t.S[i]), 1
+		if r >= utf8.RuneSelf {
+			r, n = utf8.DecodeRuneInString(t.S[i:])
+		}
 		rs, re := t.RawOffset(i), t.RawOffset(i+n)
 		if classOf[rs] == none {
 			if !isSpace(r) {

@@ -98,3 +98,39 @@ func benchParse(b *testing.B, reg *registry.Registry, docs []benchDoc) {
 		b.ReportMetric(float64(cpu1-cpu0)/float64(b.N), "cpu-ns/op")
 	}
 }
+
+// BenchmarkAccount accounts for every byte of the programme texts of raw/ (or of -extract.raw),
+// extracted once beforehand: Account alone.
+func BenchmarkAccount(b *testing.B) {
+	reg, err := registry.Load(*benchRaw)
+	if err != nil {
+		b.Fatal(err)
+	}
+	lex := Lexicon{}
+	var docs []benchDoc
+	for _, src := range reg.Sources {
+		if src.Format == model.FormatProgrammeText {
+			d := benchDoc{src, benchRead(b, src)}
+			lex.Add(d.t.S)
+			docs = append(docs, d)
+		}
+	}
+	var exs []*model.Extracted
+	var size int64
+	for _, d := range docs {
+		ex, err := Extract(context.Background(), reg, d.src, d.t, lex)
+		if err != nil {
+			b.Fatal(err)
+		}
+		exs = append(exs, ex)
+		size += int64(len(d.t.Raw))
+	}
+	b.SetBytes(size)
+	for b.Loop() {
+		for i, d := range docs {
+			if _, err := Account(d.t, exs[i]); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
