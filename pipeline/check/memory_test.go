@@ -122,26 +122,6 @@ func peakHeap(t *testing.T, dir, src string) uint64 {
 	return peak
 }
 
-// TestMemoryDoesNotGrowWithPassages: three times the passages (of the same size, in documents of
-// the same size) must not hold three times the memory. What may grow with the rows is the
-// checker's set of passage ids (tens of bytes a row) and the documents; the passages themselves
-// (about 600 bytes of text each, three copies) must not stay. Both sizes are past the Parquet
-// reader's record batch, which is in memory whatever the size.
-func TestMemoryDoesNotGrowWithPassages(t *testing.T) {
-	if testing.Short() {
-		t.Skip("writes two synthetic folders of 10,000 and 30,000 passages")
-	}
-	const perDoc, text = 100, 600
-	small, smallSrc := synthetic(t, 100, perDoc, text)
-	large, largeSrc := synthetic(t, 300, perDoc, text)
-	a := peakHeap(t, small, smallSrc)
-	b := peakHeap(t, large, largeSrc)
-	perRow := (float64(b) - float64(a)) / float64((300-100)*perDoc)
-	t.Logf("peak live heap: %d passages %.1f MB, %d passages %.1f MB: %.0f bytes per added passage",
-		100*perDoc, float64(a)/1e6, 300*perDoc, float64(b)/1e6, perRow)
-	assert.Less(t, perRow, 150.0, "the check holds passages it has done with")
-}
-
 var benchFolder = flag.String("check.folder", "", "BenchmarkFolder: a build or release folder to check (default: the real dataset's build)")
 var benchSources = flag.String("check.sources", "", "BenchmarkFolder: the folder that holds raw/ for the provenance check")
 
