@@ -32,4 +32,3 @@ func TestMemoryDoesNotGrowWithPassages(t *testing.T) {
 	// the runtime's own caches, hence the margin.
 	assert.Less(t, perRow, 200.0, "the check holds passages it has done with")
 }
-
