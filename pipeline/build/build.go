@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -18,6 +19,10 @@ import (
 	"github.com/standpunten/standpunten/pipeline/validate"
 	"github.com/standpunten/standpunten/schemas"
 )
+
+// aheadBytes is how many raw bytes of documents may be read and extracted ahead of the one being
+// written, beyond the first two per worker (see window): their extracted passages wait in memory.
+const aheadBytes = 2 << 20
 
 // Dataset is the dataset's name in file metadata.
 const Dataset = "standpunten"
@@ -276,7 +281,16 @@ func write(ctx context.Context, opts Options, dir string, set schemas.Set, reg *
 		return &doc{src: src, text: text, ex: ex, acc: acc, res: res}, nil
 	}
 	done := Progress{TotalDocuments: len(reg.Sources), TotalBytes: totalBytes}
-	err = inOrder(ctx, len(reg.Sources), opts.workers(), perDoc, func(_ int, d *doc, err error) error {
+	// A long text holds up the writing of the ones after it; the other workers go on with those
+	// while their raw bytes in flight stay within aheadBytes.
+	sizes := make([]int64, len(reg.Sources))
+	for i, src := range reg.Sources {
+		if st, err := os.Stat(src.Path); err == nil {
+			sizes[i] = st.Size()
+		}
+	}
+	win := window{weight: func(i int) int64 { return sizes[i] }, budget: aheadBytes, most: 64 * opts.workers()}
+	err = inOrderWindow(ctx, len(reg.Sources), opts.workers(), win, perDoc, func(_ int, d *doc, err error) error {
 		var ie inputError
 		if errors.As(err, &ie) {
 			inputErrs = append(inputErrs, ie.err)

@@ -19,6 +19,21 @@ func (e inputError) Unwrap() error { return e.err }
 // starts, and inOrder returns it once the running work has finished. A canceled ctx stops it the
 // same way with ctx's error.
 func inOrder[T any](ctx context.Context, n, workers int, work func(i int) (T, error), emit func(i int, v T, err error) error) error {
+	return inOrderWindow(ctx, n, workers, window{}, work, emit)
+}
+
+// window says how far work may run ahead of emit: always 2×workers items; beyond that, up to
+// most items as long as the weights of the items in flight stay within budget. A large item that
+// holds up emit then does not idle the other workers while small ones could go on, and memory
+// stays bounded by the budget (weights are the documents' raw bytes).
+type window struct {
+	weight func(i int) int64
+	budget int64
+	most   int
+}
+
+// inOrderWindow is inOrder with a window that may be wider than 2×workers (see window).
+func inOrderWindow[T any](ctx context.Context, n, workers int, win window, work func(i int) (T, error), emit func(i int, v T, err error) error) error {
 	if workers < 1 {
 		workers = 1
 	}
@@ -32,7 +47,21 @@ func inOrder[T any](ctx context.Context, n, workers int, work func(i int) (T, er
 	for i := range slots {
 		slots[i] = make(chan result, 1)
 	}
-	inFlight := make(chan struct{}, 2*workers) // tokens: taken at dispatch, returned after emit
+	least := 2 * workers
+	weight := func(i int) int64 {
+		if win.weight == nil {
+			return 0
+		}
+		return win.weight(i)
+	}
+	// In flight: dispatched and not yet emitted, by count and by weight.
+	var mu sync.Mutex
+	room := sync.NewCond(&mu)
+	count, load := 0, int64(0)
+	fits := func(i int) bool {
+		return count < least || (count < win.most && load+weight(i) <= win.budget)
+	}
+	stopped := false
 	next := make(chan int)
 	var wg sync.WaitGroup
 	for range workers {
@@ -48,19 +77,32 @@ func inOrder[T any](ctx context.Context, n, workers int, work func(i int) (T, er
 	go func() {
 		defer close(next)
 		for i := range n {
-			select {
-			case inFlight <- struct{}{}:
-			case <-ctx.Done():
+			mu.Lock()
+			for !stopped && !fits(i) {
+				room.Wait()
+			}
+			if stopped {
+				mu.Unlock()
 				return
 			}
+			count++
+			load += weight(i)
+			mu.Unlock()
 			select {
 			case next <- i:
 			case <-ctx.Done():
-				<-inFlight
 				return
 			}
 		}
 	}()
+	stop := func() {
+		cancel()
+		mu.Lock()
+		stopped = true
+		room.Broadcast()
+		mu.Unlock()
+	}
+	go func() { <-ctx.Done(); stop() }() // the caller's ctx wakes a waiting dispatcher too
 	var firstErr error
 	for i := range n {
 		var r result
@@ -76,11 +118,15 @@ func inOrder[T any](ctx context.Context, n, workers int, work func(i int) (T, er
 			firstErr = err
 			break
 		}
-		<-inFlight
+		mu.Lock()
+		count--
+		load -= weight(i)
+		room.Signal()
+		mu.Unlock()
 	}
 	// Stop the dispatcher and let the workers finish what they hold (each result has room in its
 	// slot, so no worker blocks).
-	cancel()
+	stop()
 	wg.Wait()
 	return firstErr
 }

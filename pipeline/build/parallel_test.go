@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -74,4 +75,49 @@ func TestInOrderStops(t *testing.T) {
 		return nil
 	})
 	assert.ErrorIs(t, err, context.Canceled)
+}
+
+// TestInOrderWindow: past 2×workers, work runs ahead only while the weights in flight fit the
+// budget, and never past most; results still reach emit in order.
+func TestInOrderWindow(t *testing.T) {
+	weight := func(i int) int64 {
+		if i%10 == 0 {
+			return 10 // a long text now and then
+		}
+		return 1
+	}
+	const workers, budget, most = 2, 20, 12
+	var mu sync.Mutex
+	count, load, peakCount, peakLoad := 0, int64(0), 0, int64(0)
+	var got []int
+	err := inOrderWindow(context.Background(), 300, workers, window{weight: weight, budget: budget, most: most}, func(i int) (int, error) {
+		mu.Lock()
+		count++
+		load += weight(i)
+		peakCount = max(peakCount, count)
+		if count > 2*workers {
+			peakLoad = max(peakLoad, load)
+		}
+		mu.Unlock()
+		if i%10 == 0 {
+			time.Sleep(2 * time.Millisecond) // the long one is slow: the others run ahead of it
+		}
+		return i, nil
+	}, func(i, v int, err error) error {
+		require.NoError(t, err)
+		got = append(got, v)
+		mu.Lock()
+		count--
+		load -= weight(i)
+		mu.Unlock()
+		return nil
+	})
+	require.NoError(t, err)
+	require.Len(t, got, 300)
+	for i, g := range got {
+		require.Equal(t, i, g)
+	}
+	assert.LessOrEqual(t, peakCount, most)
+	assert.Greater(t, peakCount, 2*workers, "small items ran ahead of a slow long one")
+	assert.LessOrEqual(t, peakLoad, int64(budget), "past 2×workers the weights in flight stay within the budget")
 }
