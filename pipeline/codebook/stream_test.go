@@ -3,6 +3,7 @@ package codebook
 import (
 	"errors"
 	"fmt"
+	"github.com/standpunten/standpunten/internal/heappeak"
 	"iter"
 	"regexp"
 	"runtime"
@@ -376,37 +377,8 @@ func TestManyRowsStreamed(t *testing.T) {
 	assert.Contains(t, section(md, "### Passages per kind per document\n"), " 200000 |\n")
 }
 
-// heapPeak samples the heap while a Tables is read: the heap allocated (live and not yet
-// collected garbage) at every sample, and the live heap (after a collection) at every 16th.
-type heapPeak struct {
-	n         int
-	max, live uint64
-}
-
-func (h *heapPeak) sample() {
-	var ms runtime.MemStats
-	if h.n%16 == 0 {
-		runtime.GC()
-		runtime.ReadMemStats(&ms)
-		h.live = max(h.live, ms.HeapAlloc)
-	} else {
-		runtime.ReadMemStats(&ms)
-	}
-	h.n++
-	h.max = max(h.max, ms.HeapAlloc)
-}
-
-// report gives the peaks in MB above the heap before the run.
-func (h *heapPeak) report(b *testing.B, base uint64) (peak, live float64) {
-	above := func(x uint64) float64 { return float64(x-min(x, base)) / 1e6 }
-	peak, live = above(h.max), above(h.live)
-	b.ReportMetric(peak, "peak-heap-MB")
-	b.ReportMetric(live, "peak-live-MB")
-	return peak, live
-}
-
 // BenchmarkMemory reports the codebook's peak heap over 100,000 and 500,000 generated passages
-// (see heapPeak; the heap before the run is subtracted) and what the live heap grows by per
+// (see heappeak.Peak; the heap before the run is subtracted) and what the live heap grows by per
 // passage: the distinct sets of the columns with a new value in many rows (passage_id, text,
 // parent_id, source_start, source_end, source_line).
 //
@@ -420,14 +392,13 @@ func BenchmarkMemory(b *testing.B) {
 				runtime.GC()
 				var base runtime.MemStats
 				runtime.ReadMemStats(&base)
-				h := &heapPeak{}
-				g := generated{passages: n, docs: n / 330, parties: 21, every: 4096, probe: h.sample}
+				h := &heappeak.Peak{}
+				g := generated{passages: n, docs: n / 330, parties: 21, every: 4096, probe: h.Sample}
 				if _, err := Generate(Input{Title: "T", Version: "1", Schemas: set, Rows: g}); err != nil {
 					b.Fatal(err)
 				}
-				h.n = 0
-				h.sample() // the live heap at the end: every distinct set at its largest
-				_, live[n] = h.report(b, base.HeapAlloc)
+				h.SampleLive() // the live heap at the end: every distinct set at its largest
+				_, live[n] = h.Report(b, base.HeapAlloc)
 			}
 		})
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/standpunten/standpunten/internal/heappeak"
 	"iter"
 	"math/rand/v2"
 	"path/filepath"
@@ -418,37 +419,8 @@ func TestPrefix(t *testing.T) {
 	}
 }
 
-// heapPeak samples the heap while a Tables is read: the heap allocated (live and not yet
-// collected garbage) at every sample, and the live heap (after a collection) at every 16th.
-type heapPeak struct {
-	n         int
-	max, live uint64
-}
-
-func (h *heapPeak) sample() {
-	var ms runtime.MemStats
-	if h.n%16 == 0 {
-		runtime.GC()
-		runtime.ReadMemStats(&ms)
-		h.live = max(h.live, ms.HeapAlloc)
-	} else {
-		runtime.ReadMemStats(&ms)
-	}
-	h.n++
-	h.max = max(h.max, ms.HeapAlloc)
-}
-
-// report gives the peaks in MB above the heap before the run.
-func (h *heapPeak) report(b *testing.B, base uint64) (peak, live float64) {
-	above := func(x uint64) float64 { return float64(x-min(x, base)) / 1e6 }
-	peak, live = above(h.max), above(h.live)
-	b.ReportMetric(peak, "peak-heap-MB")
-	b.ReportMetric(live, "peak-live-MB")
-	return peak, live
-}
-
 // BenchmarkMemory reports the pages' peak heap over 100,000 and 500,000 generated passages
-// (see heapPeak, and once more with the pages rendered; the heap before the run is subtracted) and
+// (see heappeak.Peak, and once more with the pages rendered; the heap before the run is subtracted) and
 // the size of a page. The browser and the lists hold at most pageLimits of passages, so the peak
 // grows only with the aggregates (documents × parties), not with the passages.
 //
@@ -460,15 +432,14 @@ func BenchmarkMemory(b *testing.B) {
 				runtime.GC()
 				var base runtime.MemStats
 				runtime.ReadMemStats(&base)
-				h := &heapPeak{}
-				g := generated{passages: n, docs: 700, parties: 21, every: 4096, probe: h.sample}
+				h := &heappeak.Peak{}
+				g := generated{passages: n, docs: 700, parties: 21, every: 4096, probe: h.Sample}
 				pages, err := Pages(genInput(b, g))
 				if err != nil {
 					b.Fatal(err)
 				}
-				h.n = 0
-				h.sample() // with the pages
-				h.report(b, base.HeapAlloc)
+				h.SampleLive() // with the pages
+				h.Report(b, base.HeapAlloc)
 				b.ReportMetric(float64(len(pages[PageNL]))/1e6, "page-MB")
 			}
 		})
