@@ -25,7 +25,7 @@ test: lint tidy-check unit slow-test verify conformance bench-smoke ## everythin
 unit: shacl-tools ## every Go test (race detector, shuffled order)
 	$(GO) test -race -shuffle=on -count=1 ./...
 
-slow-test: ## the tests too slow under the race detector: 20 random kills of a real release, 100,000 registry entries, a 10 MB generated corpus built twice, release pages at their caps, validate's memory over 10,000 and 40,000 passages
+slow-test: ## the tests too slow under the race detector: 20 random kills of a real release, 100,000 registry entries, a 10 MB generated corpus built twice, release pages at their caps, validate's memory over 10,000 and 100,000 passages
 	$(GO) test -count=1 -run '^(TestRandomKill|TestLoadAtScale|TestReproducibleAtScale|TestCappedAtPageLimits|TestMemoryDoesNotGrowWithPassages)$$' ./pipeline/release/ ./pipeline/registry/ ./pipeline/build/ ./pipeline/site/ ./pipeline/check/
 
 lint: ## gofmt and go vet must be clean
