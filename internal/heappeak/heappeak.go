@@ -1,9 +1,10 @@
-// Package heappeak measures the peak heap of a piece of work in a benchmark, for the benchmarks
-// that show a stage's memory stays bounded while it reads many rows (pipeline/codebook,
-// pipeline/site). It is for tests only.
+// Package heappeak generates table rows on the fly and measures the peak heap while they are
+// read, for the tests and benchmarks that show a stage's memory stays bounded over many rows
+// (pipeline/codebook, pipeline/site). It is for tests only.
 package heappeak
 
 import (
+	"iter"
 	"runtime"
 	"testing"
 )
@@ -43,4 +44,20 @@ func (h *Peak) Report(b *testing.B, base uint64) (peak, live float64) {
 	b.ReportMetric(peak, "peak-heap-MB")
 	b.ReportMetric(live, "peak-live-MB")
 	return peak, live
+}
+
+// Rows yields n rows made by row(i) on the fly (no slice of all rows exists), calling probe
+// before every every-th row when every > 0: a generated table for a publish.Tables whose heap a
+// benchmark samples while it is read.
+func Rows(n int, row func(i int) []any, every int, probe func()) iter.Seq2[[]any, error] {
+	return func(yield func([]any, error) bool) {
+		for i := range n {
+			if every > 0 && i%every == 0 {
+				probe()
+			}
+			if !yield(row(i), nil) {
+				return
+			}
+		}
+	}
 }

@@ -53,16 +53,7 @@ func (g generated) Len(table string) int {
 }
 
 func (g generated) Rows(table string) iter.Seq2[[]any, error] {
-	return func(yield func([]any, error) bool) {
-		for i := range g.Len(table) {
-			if g.every > 0 && i%g.every == 0 {
-				g.probe()
-			}
-			if !yield(g.row(table, i), nil) {
-				return
-			}
-		}
-	}
+	return heappeak.Rows(g.Len(table), func(i int) []any { return g.row(table, i) }, g.every, g.probe)
 }
 
 func (g generated) partyID(i int) string { return fmt.Sprintf("p%02d", i%g.parties) }
