@@ -330,16 +330,10 @@ func newTableDiff(name string, old, new *Snapshot) *tableDiff {
 	return d
 }
 
-// keyed indexes a set of rows (a table, or one group of it) of the old or the new schema.
+// keyed indexes a set of rows (a table, or one group of it) of the old or the new schema by the
+// key columns both share (only matchable tables are indexed).
 func (d *tableDiff) keyed(s *Snapshot, rows [][]any) map[string][]any {
-	t := s.Schemas[d.name]
-	if t == nil {
-		return nil
-	}
-	if d.matchable {
-		return keyedRows(t, rows, d.cols)
-	}
-	return keyedRows(t, rows, keyColumns(t, nil))
+	return keyedRows(s.Schemas[d.name], rows, d.cols)
 }
 
 // match compares the rows of old and new (keyed) and records added, removed, modified and moved
@@ -347,14 +341,14 @@ func (d *tableDiff) keyed(s *Snapshot, rows [][]any) map[string][]any {
 func (d *tableDiff) match(om, nm map[string][]any) {
 	for k, nr := range nm {
 		or, ok := om[k]
-		if !ok || !d.matchable {
+		if !ok {
 			d.tc.AddedKeys = append(d.tc.AddedKeys, k)
 			continue
 		}
 		d.modified(k, or, nr)
 	}
 	for k := range om {
-		if _, ok := nm[k]; !ok || !d.matchable {
+		if _, ok := nm[k]; !ok {
 			d.tc.RemovedKeys = append(d.tc.RemovedKeys, k)
 		}
 	}
@@ -386,7 +380,7 @@ func (d *tableDiff) modified(k string, or, nr []any) {
 // every common cell equal: the quick test that lets an unchanged document pass without indexing
 // its rows.
 func (d *tableDiff) same(o, n [][]any) bool {
-	if !d.matchable || len(o) != len(n) {
+	if len(o) != len(n) {
 		return false
 	}
 	for i := range o {
