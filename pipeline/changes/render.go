@@ -1,8 +1,10 @@
 package changes
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"slices"
 	"sort"
 	"strconv"
@@ -31,11 +33,20 @@ const (
 
 // JSON is changes.json: two-space indented, map keys sorted, a trailing newline.
 func (c *Changes) JSON() ([]byte, error) {
-	b, err := publish.EncodeJSON(c)
-	if err != nil {
-		return nil, fmt.Errorf("changes: encode changes.json: %w", err)
+	var b bytes.Buffer
+	if err := c.WriteJSON(&b); err != nil {
+		return nil, err
 	}
-	return b, nil
+	return b.Bytes(), nil
+}
+
+// WriteJSON writes changes.json to w a part at a time (publish.StreamJSON): a first release
+// lists every passage key, and the text is not built in memory first.
+func (c *Changes) WriteJSON(w io.Writer) error {
+	if err := publish.StreamJSON(w, c); err != nil {
+		return fmt.Errorf("changes: write changes.json: %w", err)
+	}
+	return nil
 }
 
 // Markdown is the release's section of CHANGELOG.md (and the body of RELEASE.md) in the Keep a

@@ -2,7 +2,10 @@ package release
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"io"
 	"os"
 	"path"
 	"path/filepath"
@@ -69,10 +72,11 @@ type written struct {
 }
 
 // artefact is one file of a release beside the build's own: a name and how to render it from the
-// draft and the files written before it.
+// draft and the files written before it, either whole (render) or as a stream into w (stream).
 type artefact struct {
 	name   string
 	render func(d *draft, before []written) ([]byte, error)
+	stream func(d *draft, w io.Writer) error
 }
 
 // artefacts are a release's files beside the build's tables, accounting.json and validation.json,
@@ -80,13 +84,13 @@ type artefact struct {
 // because it describes the folder itself.
 func artefacts() []artefact {
 	return []artefact{
-		{ChangesFile, func(d *draft, _ []written) ([]byte, error) { return d.changes.JSON() }},
-		{ReleaseNotes, func(d *draft, _ []written) ([]byte, error) { return []byte(d.changes.Markdown()), nil }},
-		{CodebookFile, func(d *draft, _ []written) ([]byte, error) { return codebook.Generate(codebookInput(d)) }},
-		{DataPackageFile, func(d *draft, _ []written) ([]byte, error) { return metadata.DataPackage(d.meta) }},
-		{DCATFile, func(d *draft, _ []written) ([]byte, error) { return metadata.DCAT(d.meta) }},
-		{PageFile, func(d *draft, before []written) ([]byte, error) { return d.page(PageFile, before) }},
-		{PageFileEN, func(d *draft, before []written) ([]byte, error) { return d.page(PageFileEN, before) }},
+		{name: ChangesFile, stream: func(d *draft, w io.Writer) error { return d.changes.WriteJSON(w) }},
+		{name: ReleaseNotes, render: func(d *draft, _ []written) ([]byte, error) { return []byte(d.changes.Markdown()), nil }},
+		{name: CodebookFile, render: func(d *draft, _ []written) ([]byte, error) { return codebook.Generate(codebookInput(d)) }},
+		{name: DataPackageFile, render: func(d *draft, _ []written) ([]byte, error) { return metadata.DataPackage(d.meta) }},
+		{name: DCATFile, render: func(d *draft, _ []written) ([]byte, error) { return metadata.DCAT(d.meta) }},
+		{name: PageFile, render: func(d *draft, before []written) ([]byte, error) { return d.page(PageFile, before) }},
+		{name: PageFileEN, render: func(d *draft, before []written) ([]byte, error) { return d.page(PageFileEN, before) }},
 	}
 }
 
@@ -153,14 +157,11 @@ func (d *draft) write(ctx context.Context, dir string) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		b, err := a.render(d, before)
+		w, err := a.writeTo(d, before, filepath.Join(dir, a.name))
 		if err != nil {
 			return err
 		}
-		if err := os.WriteFile(filepath.Join(dir, a.name), b, 0o644); err != nil {
-			return fmt.Errorf("release: %w", err)
-		}
-		before = append(before, written{Path: a.name, Bytes: int64(len(b)), SHA256: publish.SHA256Hex(b)})
+		before = append(before, w)
 	}
 	sums, err := publish.SHA256Sums(dir)
 	if err != nil {
@@ -179,4 +180,47 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// writeTo renders the artefact into the file path and says what was written.
+func (a artefact) writeTo(d *draft, before []written, path string) (written, error) {
+	w := written{Path: a.name}
+	if a.render != nil {
+		b, err := a.render(d, before)
+		if err != nil {
+			return w, err
+		}
+		if err := os.WriteFile(path, b, 0o644); err != nil {
+			return w, fmt.Errorf("release: %w", err)
+		}
+		w.Bytes, w.SHA256 = int64(len(b)), publish.SHA256Hex(b)
+		return w, nil
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return w, fmt.Errorf("release: %w", err)
+	}
+	h := sha256.New()
+	cw := &countWriter{w: io.MultiWriter(f, h)}
+	err = a.stream(d, cw)
+	if cerr := f.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("release: %w", cerr)
+	}
+	if err != nil {
+		return w, err
+	}
+	w.Bytes, w.SHA256 = cw.n, hex.EncodeToString(h.Sum(nil))
+	return w, nil
+}
+
+// countWriter counts the bytes written through it.
+type countWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }
