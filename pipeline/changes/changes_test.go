@@ -712,3 +712,34 @@ func TestFirstReleaseKeys(t *testing.T) {
 	assert.Equal(t, 4, p.Added)
 	assert.Equal(t, []string{"00000000000000a1", "00000000000000a2", "00000000000000b1", "00000000000000b2"}, tableOf(t, c, "passages").AddedKeys)
 }
+
+// TestReadSummary reads every golden changes.json and every published release's as a summary:
+// the same as decoding it whole, less the tables' key lists and modified rows.
+func TestReadSummary(t *testing.T) {
+	paths, err := filepath.Glob(filepath.Join("testdata", "golden", "*.json"))
+	require.NoError(t, err)
+	releases, err := filepath.Glob(filepath.Join("..", "..", "output", "releases", "v*", "changes.json"))
+	require.NoError(t, err)
+	require.NotEmpty(t, releases, "the published releases are in output/releases")
+	listedSome := false
+	for _, path := range append(paths, releases...) {
+		b, err := os.ReadFile(path)
+		require.NoError(t, err)
+		var want Changes
+		require.NoError(t, json.Unmarshal(b, &want), path)
+		for i, tc := range want.Tables {
+			listedSome = listedSome || len(tc.AddedKeys)+len(tc.ModifiedRows) > 0
+			want.Tables[i].AddedKeys, want.Tables[i].RemovedKeys, want.Tables[i].MovedKeys, want.Tables[i].ModifiedRows = nil, nil, nil, nil
+		}
+		got, err := ReadSummary(path)
+		require.NoError(t, err, path)
+		require.Equal(t, &want, got, path)
+	}
+	require.True(t, listedSome, "some file lists keys or rows, so that leaving them out is tested")
+
+	bad := filepath.Join(t.TempDir(), "changes.json")
+	require.NoError(t, os.WriteFile(bad, []byte(`{"version": "1.0.0", "tables": [{"table": "x", "added_keys": ["a", `), 0o644))
+	_, err = ReadSummary(bad)
+	require.ErrorContains(t, err, bad)
+	require.ErrorContains(t, err, "tables")
+}

@@ -3,8 +3,9 @@ package release
 import (
 	"bytes"
 	"context"
-	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -245,15 +246,17 @@ func indexPage(out, raw string, versions []string) ([]byte, error) {
 	var entries []site.Entry
 	for _, v := range versions {
 		dir := Dir(out, v)
-		b, err := os.ReadFile(filepath.Join(dir, ChangesFile))
-		if err != nil {
+		// The index shows counts, not keys: a first release's list of every key is not read.
+		path := filepath.Join(dir, ChangesFile)
+		ch, err := changes.ReadSummary(path)
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
 			return nil, fmt.Errorf("release: %w", err)
 		}
-		var ch changes.Changes
-		if err := json.Unmarshal(b, &ch); err != nil {
-			return nil, &model.SourceError{File: filepath.Join(dir, ChangesFile), Msg: err.Error(), Hint: "a release folder is never edited by hand"}
+		if err != nil {
+			return nil, &model.SourceError{File: path, Msg: strings.TrimPrefix(err.Error(), path+": "), Hint: "a release folder is never edited by hand"}
 		}
-		entries = append(entries, site.Entry{Version: v, Date: mustDate(ch.Date), Changes: &ch, Pages: hasPages(dir)})
+		entries = append(entries, site.Entry{Version: v, Date: mustDate(ch.Date), Changes: ch, Pages: hasPages(dir)})
 	}
 	return site.Index(dataset, entries)
 }
