@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
@@ -152,6 +153,13 @@ type TableWriter struct {
 	pq     *pqarrow.FileWriter
 	rb     *array.RecordBuilder
 	queued int // rows in rb
+	// A full record batch is encoded into Parquet (and compressed) on a goroutine of its own
+	// while the next one is filled: pqJobs hands it over, pqDone says the goroutine's first
+	// error once pqJobs is closed, and pqErr is that error as soon as it happens.
+	pqJobs chan arrow.RecordBatch
+	pqDone chan error
+	pqMu   sync.Mutex
+	pqErr  error
 	csv    *bufio.Writer
 	json   *bufio.Writer
 
@@ -347,13 +355,55 @@ func (t *TableWriter) write() error {
 	return nil
 }
 
-// flush writes the queued rows as one record batch, that is one Parquet row group.
+// flush hands the queued rows as one record batch, that is one Parquet row group, to the
+// Parquet goroutine (started on the first flush). Row groups are written in the order they are
+// flushed, so the bytes are those of writing them here.
 func (t *TableWriter) flush() error {
-	rec := t.rb.NewRecordBatch()
-	defer rec.Release()
+	if err := t.parquetErr(); err != nil {
+		return err
+	}
+	if t.pqJobs == nil {
+		t.pqJobs, t.pqDone = make(chan arrow.RecordBatch), make(chan error, 1)
+		go t.writeParquet()
+	}
+	t.pqJobs <- t.rb.NewRecordBatch()
 	t.queued = 0
 	clear(t.dictBytes)
-	return t.pq.Write(rec)
+	return nil
+}
+
+// writeParquet writes the record batches it is handed until pqJobs is closed; after an error it
+// only releases them.
+func (t *TableWriter) writeParquet() {
+	var err error
+	for rec := range t.pqJobs {
+		if err == nil {
+			if err = t.pq.Write(rec); err != nil {
+				t.pqMu.Lock()
+				t.pqErr = err
+				t.pqMu.Unlock()
+			}
+		}
+		rec.Release()
+	}
+	t.pqDone <- err
+}
+
+func (t *TableWriter) parquetErr() error {
+	t.pqMu.Lock()
+	defer t.pqMu.Unlock()
+	return t.pqErr
+}
+
+// waitParquet stops the Parquet goroutine, once every batch handed to it is written, and
+// returns its error.
+func (t *TableWriter) waitParquet() error {
+	if t.pqJobs == nil {
+		return nil
+	}
+	close(t.pqJobs)
+	t.pqJobs = nil
+	return <-t.pqDone
 }
 
 // Rows is the number of rows written so far.
@@ -376,6 +426,7 @@ func (t *TableWriter) Close() error {
 	if t.queued > 0 && err == nil {
 		keep(t.flush())
 	}
+	keep(t.waitParquet())
 	keep(t.pq.Close())
 	keep(t.pqBuf.Flush())
 	keep(t.csv.Flush())
