@@ -462,11 +462,15 @@ func keysOf(s *Snapshot, table string) ([]string, error) {
 		return keys, nil
 	}
 	var idx []int
+	var names []string
 	for _, c := range keyColumns(t, nil) {
+		if j := t.FieldIndex(c); j >= 0 {
+			names = append(names, c)
+		}
 		idx = append(idx, t.FieldIndex(c))
 	}
 	parts := make([]string, len(idx))
-	for r, err := range s.Rows(table) {
+	for r, err := range s.Columns(table, names...) {
 		if err != nil {
 			return nil, fmt.Errorf("changes: %w", err)
 		}
@@ -830,7 +834,11 @@ func contentsOf(s *Snapshot) (Contents, error) {
 	}
 	if t := s.Schemas["passages"]; t != nil && t.FieldIndex("document_id") >= 0 {
 		di, ki := t.FieldIndex("document_id"), t.FieldIndex("kind")
-		for r, err := range s.Rows("passages") {
+		names := []string{"document_id"}
+		if ki >= 0 {
+			names = append(names, "kind")
+		}
+		for r, err := range s.Columns("passages", names...) {
 			if err != nil {
 				return Contents{}, fmt.Errorf("changes: %w", err)
 			}

@@ -49,6 +49,18 @@ func (s *Snapshot) Rows(table string) iter.Seq2[[]any, error] {
 	return publish.ScanParquet(publish.Path(s.dir, publish.FormatParquet, table), s.Schemas[table])
 }
 
+// Columns is Rows reading only the named columns of a streamed table (the other cells are
+// nil); a table held in memory yields its rows whole.
+func (s *Snapshot) Columns(table string, names ...string) iter.Seq2[[]any, error] {
+	if _, ok := s.Tables[table]; ok || s.lens == nil {
+		return s.Rows(table)
+	}
+	if _, ok := s.lens[table]; !ok {
+		return s.Rows(table)
+	}
+	return publish.ScanParquetColumns(publish.Path(s.dir, publish.FormatParquet, table), s.Schemas[table], names)
+}
+
 // Len is the number of rows of a table (0 for a table the snapshot does not have).
 func (s *Snapshot) Len(table string) int {
 	if rows, ok := s.Tables[table]; ok {

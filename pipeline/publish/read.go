@@ -80,11 +80,33 @@ func collect(rows iter.Seq2[[]any, error]) ([][]any, error) {
 // The scan yields each row once with a nil error, or stops after yielding one non-nil error (the
 // same errors as ReadParquet). Every row is a new slice the caller may keep.
 func ScanParquet(path string, t *schemas.Table) iter.Seq2[[]any, error] {
+	return ScanParquetColumns(path, t, nil)
+}
+
+// ScanParquetColumns is ScanParquet reading only the named columns from the file (all when
+// names is nil): each row still has a cell for every column of the schema, nil for the columns
+// not read. The file's schema is checked whole as ScanParquet checks it. A scan that needs a few
+// columns of the passages (keys, document ids, kinds) leaves their texts undecoded.
+func ScanParquetColumns(path string, t *schemas.Table, names []string) iter.Seq2[[]any, error] {
 	return func(yield func([]any, error) bool) {
 		cols, err := columnsOf(t)
 		if err != nil {
 			yield(nil, err)
 			return
+		}
+		var read []int // the columns read, in schema order; nil for all
+		if names != nil {
+			for i, c := range cols {
+				if slices.Contains(names, c.name) {
+					read = append(read, i)
+				}
+			}
+			for _, name := range names {
+				if t.FieldIndex(name) < 0 {
+					yield(nil, fmt.Errorf("publish: %s: table %s has no column %q", path, t.Name, name))
+					return
+				}
+			}
 		}
 		pf, err := openParquet(path)
 		if err != nil {
@@ -106,19 +128,31 @@ func ScanParquet(path string, t *schemas.Table) iter.Seq2[[]any, error] {
 			yield(nil, srcErr(path, 0, 0, "%v", err))
 			return
 		}
-		rr, err := fr.GetRecordReader(context.Background(), nil, nil)
+		leaves, err := leafColumns(pf, read)
+		if err != nil {
+			yield(nil, srcErr(path, 0, 0, "%v", err))
+			return
+		}
+		rr, err := fr.GetRecordReader(context.Background(), leaves, nil)
 		if err != nil {
 			yield(nil, srcErr(path, 0, 0, "%v", err))
 			return
 		}
 		defer rr.Release()
+		if read == nil {
+			read = make([]int, len(cols))
+			for i := range read {
+				read[i] = i
+			}
+		}
 		n := 0
 		for rr.Next() {
 			rec := rr.RecordBatch()
 			for j := range int(rec.NumRows()) {
 				row := make([]any, len(cols))
-				for i, c := range cols {
-					x, err := c.fromArrow(rec.Column(i), j)
+				for k, i := range read {
+					c := cols[i]
+					x, err := c.fromArrow(rec.Column(k), j)
 					if err != nil {
 						yield(nil, srcErr(path, 0, 0, "row %d, column %s: %v", n+1, c.name, err))
 						return
@@ -135,6 +169,29 @@ func ScanParquet(path string, t *schemas.Table) iter.Seq2[[]any, error] {
 			yield(nil, srcErr(path, 0, 0, "after row %d: %v", n, err))
 		}
 	}
+}
+
+// leafColumns are the Parquet leaf columns of the top-level fields (nil: every column). A list
+// column has one leaf; the record batches then hold the fields in the order given.
+func leafColumns(pf *file.Reader, fields []int) ([]int, error) {
+	if fields == nil {
+		return nil, nil
+	}
+	sc := pf.MetaData().Schema
+	var leaves []int
+	for _, f := range fields {
+		found := false
+		for leaf := range sc.NumColumns() {
+			if sc.Root().FieldIndexByField(sc.ColumnRoot(leaf)) == f {
+				leaves = append(leaves, leaf)
+				found = true
+			}
+		}
+		if !found {
+			return nil, fmt.Errorf("no Parquet column for field %d", f)
+		}
+	}
+	return leaves, nil
 }
 
 // ScanCSV streams the rows of a CSV table file (see ReadCSV), one record in memory at a time.

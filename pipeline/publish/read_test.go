@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/standpunten/standpunten/pipeline/model"
+	"github.com/standpunten/standpunten/schemas"
 )
 
 func TestReadErrors(t *testing.T) {
@@ -84,4 +85,37 @@ func TestReadParquetWrongSchema(t *testing.T) {
 
 	_, err = ReadParquet(filepath.Join(dir, "missing.parquet"), set["scores"])
 	assert.ErrorIs(t, err, os.ErrNotExist)
+}
+
+// TestScanParquetColumns reads subsets of every table's columns (a list column among them): the
+// cells read are ScanParquet's, the others nil, and an unknown column is refused.
+func TestScanParquetColumns(t *testing.T) {
+	set := loadSchemas(t)
+	rows := sampleRows()
+	dir := t.TempDir()
+	writeAll(t, dir, set, rows, 2) // several row groups
+	for _, name := range schemas.Order {
+		tab := set[name]
+		path := Path(dir, FormatParquet, name)
+		all, err := ReadParquet(path, tab)
+		require.NoError(t, err)
+		require.NotEmpty(t, all, name)
+		for first := range tab.Fields {
+			// every single column, and every pair with the last column (in reverse order)
+			for _, names := range [][]string{{tab.Fields[first].Name}, {tab.Fields[len(tab.Fields)-1].Name, tab.Fields[first].Name}} {
+				got, err := collect(ScanParquetColumns(path, tab, names))
+				require.NoError(t, err, "%s %v", name, names)
+				require.Len(t, got, len(all))
+				for r := range all {
+					want := make([]any, len(all[r]))
+					for _, n := range names {
+						want[tab.FieldIndex(n)] = all[r][tab.FieldIndex(n)]
+					}
+					require.Equal(t, want, got[r], "%s %v row %d", name, names, r+1)
+				}
+			}
+		}
+	}
+	_, err := collect(ScanParquetColumns(Path(dir, FormatParquet, "scores"), set["scores"], []string{"score", "nope"}))
+	require.ErrorContains(t, err, `no column "nope"`)
 }

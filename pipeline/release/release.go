@@ -530,25 +530,28 @@ func (g *removalGuard) check(ch *changes.Changes, prev, snap *changes.Snapshot) 
 	// The previous passages are counted per document in one pass over the table.
 	type tally struct{ all, gone int }
 	count := map[string]*tally{}
-	if len(removed) > 0 {
-		for row, err := range prev.Rows("passages") {
+	if pt := prev.Schemas["passages"]; len(removed) > 0 && pt != nil {
+		// Only the two columns counted are read.
+		ii, di := pt.FieldIndex("passage_id"), pt.FieldIndex("document_id")
+		if ii < 0 || di < 0 {
+			return fmt.Errorf("release: passages of the previous release have no passage_id or document_id column")
+		}
+		for row, err := range prev.Columns("passages", "passage_id", "document_id") {
 			if err != nil {
 				return fmt.Errorf("release: passages of the previous release: %w", err)
 			}
-			p, err := model.PassageFromCells(row)
-			if err != nil {
-				return fmt.Errorf("release: passages of the previous release: %w", err)
-			}
-			if !registered[p.DocumentID] {
+			id, _ := row[ii].(string)
+			doc, _ := row[di].(string)
+			if !registered[doc] {
 				continue // a document taken out of the registry goes with all its passages, on purpose
 			}
-			t := count[p.DocumentID]
+			t := count[doc]
 			if t == nil {
 				t = &tally{}
-				count[p.DocumentID] = t
+				count[doc] = t
 			}
 			t.all++
-			if removed[p.ID] {
+			if removed[id] {
 				t.gone++
 			}
 		}
