@@ -68,6 +68,8 @@ func FuzzPledgeDocument(f *testing.F) {
 }
 func FuzzProgrammeText(f *testing.F) {
 	f.Add([]byte("HOOFDSTUK 1\nDIGITALISERING\nWe willen meer open\nsource.PROGRAMMA 2023 12\n• Een bul-\nlet met 44\n1. Een punt.\n"))
+	// A page number glued to the second line of a two-line heading: the heading's span goes around it.
+	f.Add([]byte("HOOFDSTUK 1\n8AA00000000000\n000000000000000000000000000000000000000000A10\n•0000000000000000000000000000000000"))
 	fuzzMarkup(f, model.FormatProgrammeText, registry.MarkupPDF, "programmes/tk2023-d66-technologie.txt")
 }
 

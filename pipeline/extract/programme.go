@@ -119,7 +119,7 @@ func (p *parser) pdfText(first, last int) error {
 	segs := p.segments(first, last, cuts)
 	w := p.lineWidth(segs)
 	segs = p.splitTails(segs, w)
-	a := &assembler{p: p, w: w, party: p.src.Party, lastEnd: true}
+	a := &assembler{p: p, w: w, party: p.src.Party, lastEnd: true, cuts: cuts}
 	a.tsMode = trailingSpaceMode(p, segs)
 	a.indentRare = indentRare(p, first, last)
 	for i := range segs {
@@ -1290,6 +1290,7 @@ func indentRare(p *parser, first, last int) bool {
 
 // assembler turns segments into units and headings.
 type assembler struct {
+	cuts       []cut // the furniture cut out, by start: a heading's span goes around those inside it
 	p          *parser
 	w          int
 	party      string
@@ -1328,6 +1329,9 @@ type pendingHeading struct {
 	text       []string
 	level      int
 	caps       bool
+	// holes are the stretches dropped while the heading was open (a page number glued to one of
+	// its lines): its span goes around them.
+	holes [][2]int
 }
 
 // sentenceEnd is the pattern that endsSentence matches by hand (FuzzPrefilters holds them together).
@@ -1380,6 +1384,9 @@ func (a *assembler) add(s seg, next *seg) {
 
 	if s.drop != "" {
 		a.p.span(s.start, s.end, model.ClassDropped, s.drop)
+		if a.heading != nil {
+			a.heading.holes = append(a.heading.holes, [2]int{s.start, s.end})
+		}
 		return
 	}
 	if s.heading {
@@ -1635,7 +1642,19 @@ func (a *assembler) flushHeading() {
 		return
 	}
 	a.heading = nil
-	a.p.span(h.start, h.end, model.ClassStructure, "heading")
+	holes := h.holes
+	for i := sort.Search(len(a.cuts), func(i int) bool { return a.cuts[i].start >= h.start }); i < len(a.cuts) && a.cuts[i].start < h.end; i++ {
+		holes = append(holes, [2]int{a.cuts[i].start, a.cuts[i].end})
+	}
+	sort.Slice(holes, func(i, j int) bool { return holes[i][0] < holes[j][0] })
+	from := h.start
+	for _, hole := range holes {
+		if hole[0] >= from && hole[1] <= h.end {
+			a.p.span(from, hole[0], model.ClassStructure, "heading")
+			from = hole[1]
+		}
+	}
+	a.p.span(from, h.end, model.ClassStructure, "heading")
 	text := strings.Join(h.text, " ")
 	for len(a.path) > 0 && a.path[len(a.path)-1].level >= h.level {
 		a.path = a.path[:len(a.path)-1]
