@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/standpunten/standpunten/pipeline/changes"
 	"github.com/standpunten/standpunten/pipeline/model"
 	"github.com/standpunten/standpunten/pipeline/publish"
 	"github.com/standpunten/standpunten/pipeline/sign"
@@ -285,12 +286,12 @@ func (f *folder) releaseComplete() {
 		return // a build folder
 	}
 	want := publish.LegacyReleaseFiles
-	if b, err := os.ReadFile(filepath.Join(f.dir, publish.ChangesFile)); err == nil {
-		var c struct {
-			Files []string `json:"files"`
-		}
-		if err := json.Unmarshal(b, &c); err != nil {
-			f.fail("file.release_complete", "", publish.ChangesFile, fmt.Sprintf("not valid JSON: %v", err))
+	// changes.json is read as a stream: a first release's lists every passage key before "files".
+	path := filepath.Join(f.dir, publish.ChangesFile)
+	if _, err := os.Stat(path); err == nil {
+		c, err := changes.ReadSummary(path)
+		if err != nil {
+			f.fail("file.release_complete", "", publish.ChangesFile, fmt.Sprintf("not valid JSON: %v", strings.TrimPrefix(err.Error(), path+": ")))
 		} else if len(c.Files) > 0 {
 			want = c.Files
 		}

@@ -336,4 +336,14 @@ func TestRecordedFileList(t *testing.T) {
 	require.NoError(t, os.WriteFile(filepath.Join(dir, publish.SignatureFile), []byte("sig\n"), 0o644))
 	r = run(t, dir)
 	assert.True(t, r.Valid, "%+v", errorsOf(r))
+
+	// A changes.json cut short is not read as an empty list.
+	require.NoError(t, os.WriteFile(filepath.Join(dir, publish.ChangesFile), []byte(`{"tables": [{"added_keys": ["a",`), 0o644))
+	writeSums(t, dir)
+	got = nil
+	for _, f := range errorsOf(run(t, dir)) {
+		got = append(got, f.Rule+" "+f.Source+" "+f.Message)
+	}
+	require.Len(t, got, 1)
+	assert.Contains(t, got[0], "file.release_complete "+publish.ChangesFile+" not valid JSON")
 }
