@@ -495,44 +495,80 @@ func (m *masked) off(i int) int {
 }
 
 func (p *parser) mask(s, e int) masked {
-	m := masked{start: s}
-	var b strings.Builder
-	b.Grow(e - s)
+	b, runs := appendMask(nil, nil, p.t.S, s, e)
+	return masked{s: string(b), start: s, runs: runs}
+}
+
+// plainByte[c] is set for the ASCII bytes that masking copies as they are: neither a digit nor
+// white space.
+var plainByte = func() (t [256]bool) {
+	for c := 0; c < utf8.RuneSelf; c++ {
+		t[c] = !isDigitByte(byte(c)) && !asciiSpace(byte(c))
+	}
+	return t
+}()
+
+// appendMask appends the masked text of S[s:e] (see masked) to b, and its runs of two bytes or
+// more to runs, each at counted from len(b) on entry.
+func appendMask(b []byte, runs []maskRun, S string, s, e int) ([]byte, []maskRun) {
+	b0 := len(b)
 	for i := s; i < e; {
-		if c := p.t.S[i]; c < utf8.RuneSelf && !isDigitByte(c) && !asciiSpace(c) {
-			// Plain ASCII (the common case): neither a digit nor white space, copied as is.
-			b.WriteByte(c)
-			i++
+		if plainByte[S[i]] {
+			// Plain ASCII (the common case), copied as is, as far as it goes; a lone space
+			// between two plain bytes is copied too (it masks to itself).
+			j := i + 1
+			for j < e {
+				if c := S[j]; plainByte[c] {
+					j++
+				} else if c == ' ' && j+1 < e && plainByte[S[j+1]] {
+					j += 2
+				} else {
+					break
+				}
+			}
+			b = append(b, S[i:j]...)
+			i = j
 			continue
 		}
-		r, n := utf8.DecodeRuneInString(p.t.S[i:])
-		digit := unicode.IsDigit(r)
-		if !digit && !isSpace(r) {
-			b.WriteString(p.t.S[i : i+n])
-			i += n
-			continue
+		var digit bool
+		if c := S[i]; c < utf8.RuneSelf {
+			digit = isDigitByte(c) // else white space
+		} else {
+			r, n := utf8.DecodeRuneInString(S[i:])
+			digit = unicode.IsDigit(r)
+			if !digit && !isSpace(r) {
+				b = append(b, S[i:i+n]...)
+				i += n
+				continue
+			}
 		}
 		j := i
 		for j < e {
-			r2, n2 := utf8.DecodeRuneInString(p.t.S[j:])
+			if c := S[j]; c < utf8.RuneSelf {
+				if digit && !isDigitByte(c) || !digit && !asciiSpace(c) {
+					break
+				}
+				j++
+				continue
+			}
+			r2, n2 := utf8.DecodeRuneInString(S[j:])
 			if digit && !unicode.IsDigit(r2) || !digit && !isSpace(r2) {
 				break
 			}
 			j += n2
 		}
 		if digit {
-			b.WriteByte('#')
+			b = append(b, '#')
 		} else {
-			b.WriteByte(' ')
+			b = append(b, ' ')
 		}
 		if j-i > 1 {
 			// A run of one byte (a lone space or digit) stays where it was: no entry needed.
-			m.runs = append(m.runs, maskRun{at: b.Len() - 1, from: i, to: j})
+			runs = append(runs, maskRun{at: len(b) - b0 - 1, from: i, to: j})
 		}
 		i = j
 	}
-	m.s = b.String()
-	return m
+	return b, runs
 }
 
 // asciiSpace reports the ASCII characters that unicode.IsSpace (and so isSpace) accepts.
@@ -550,11 +586,30 @@ func (p *parser) repeatedEdges(ranges [][2]int) []headerRE {
 	const maxRun = 24
 	ms := make([]masked, len(ranges))
 	toks := make([][]tok, len(ranges))
+	// The masked lines, one after the other in one buffer (masking never makes a line longer),
+	// with their runs in one slice.
+	size := 0
+	for _, r := range ranges {
+		size += r[1] - r[0]
+	}
+	buf := make([]byte, 0, size)
+	var runs []maskRun
+	ends := make([][2]int, len(ranges)) // where each line's masked text and runs end
+	for i, r := range ranges {
+		buf, runs = appendMask(buf, runs, p.t.S, r[0], r[1])
+		ends[i] = [2]int{len(buf), len(runs)}
+	}
+	text := string(buf)
+	from, runFrom := 0, 0
+	for i, r := range ranges {
+		to, runTo := ends[i][0], ends[i][1]
+		ms[i] = masked{s: text[from:to], start: r[0], runs: runs[runFrom:runTo:runTo]}
+		from, runFrom = to, runTo
+	}
 	// The words of the lines, one line after the other in chunks of memory: a line has at most a
 	// word per byte, so a line that fits in what is left of a chunk never moves it.
 	var all []tok
-	for i, r := range ranges {
-		ms[i] = p.mask(r[0], r[1])
+	for i := range ranges {
 		if cap(all)-len(all) < len(ms[i].s) {
 			all = make([]tok, 0, max(len(ms[i].s), 16<<10))
 		}
@@ -860,9 +915,10 @@ func recurringRuns(ms []masked, toks [][]tok, minRun, maxRun int) map[string][]r
 	for _, t := range toks {
 		total += len(t)
 	}
-	intern := make(map[string]uint32, total/2) // a text's distinct words: about half its words
+	intern := make(map[string]uint32, total/8) // a long text's distinct words: a tenth of its words or fewer
+	idsAll := make([]uint32, total)
 	for i := range toks {
-		ids[i] = make([]uint32, len(toks[i]))
+		ids[i], idsAll = idsAll[:len(toks[i]):len(toks[i])], idsAll[len(toks[i]):]
 		for k, t := range toks[i] {
 			w := ms[i].s[t.s:t.e]
 			id, ok := intern[w]
@@ -876,36 +932,67 @@ func recurringRuns(ms []masked, toks [][]tok, minRun, maxRun int) map[string][]r
 	// A place is where a run starts, and the run's group at the current level.
 	type place struct{ line, from, group int32 }
 	cur := make([]place, 0, total)
-	for i := range ids {
-		for from, id := range ids[i] {
-			cur = append(cur, place{int32(i), int32(from), int32(id)})
-		}
+	var table groupTable
+	// The first level is that of runs of first tokens: the tokens themselves, or, when minRun is
+	// 2 or more and every token's number fits in 21 bits, runs of up to three tokens grouped at once
+	// by their numbers packed into one key. A place whose shorter runs do not recur has a run of
+	// first tokens that does not either (they hold the shorter runs), and is alone in its group
+	// with the places that share that run, so the places kept at the first level are those that
+	// going up level by level would have kept.
+	first := 1
+	if len(intern) < 1<<21 {
+		first = max(1, min(minRun, 3, maxRun))
 	}
 	groups := len(intern)
-	key := func(o runOcc) string {
-		var b strings.Builder
-		for k := o.from; k < o.to; k++ {
-			b.WriteString(ms[o.line].s[toks[o.line][k].s:toks[o.line][k].e])
-			b.WriteByte(0)
+	if first == 1 {
+		for i := range ids {
+			for from, id := range ids[i] {
+				cur = append(cur, place{int32(i), int32(from), int32(id)})
+			}
 		}
-		return b.String()
+	} else {
+		table.reset(total)
+		for i := range ids {
+			for from := 0; from+first <= len(ids[i]); from++ {
+				var k uint64
+				for _, id := range ids[i][from : from+first] {
+					k = k<<21 | uint64(id)
+				}
+				cur = append(cur, place{int32(i), int32(from), table.number(k)})
+			}
+		}
+		groups = table.n
 	}
-	out := map[string][]runOcc{}
-	var table groupTable
-	// lines[g] counts the lines group g occurs on, last[g] is the last of them; run[g] is 1 + the
+	var keyBuf []byte
+	key := func(o runOcc) string {
+		keyBuf = keyBuf[:0]
+		for k := o.from; k < o.to; k++ {
+			keyBuf = append(keyBuf, ms[o.line].s[toks[o.line][k].s:toks[o.line][k].e]...)
+			keyBuf = append(keyBuf, 0)
+		}
+		return string(keyBuf)
+	}
+	type found struct {
+		key string
+		occ []runOcc
+	}
+	var all []found
+	// seen[g] counts the lines group g occurs on and holds the last of them; run[g] is 1 + the
 	// group's run in runs (at the levels that report runs).
-	var lines, last, run []int32
-	for n := 1; n <= maxRun && len(cur) > 0; n++ {
-		lines, last = resize(lines, groups), resize(last, groups)
+	type lineCount struct{ lines, last int32 }
+	var seen []lineCount
+	var run []int32
+	for n := first; n <= maxRun && len(cur) > 0; n++ {
+		seen = resize(seen, groups)
 		for _, pl := range cur {
-			if lines[pl.group] == 0 || last[pl.group] != pl.line {
-				lines[pl.group]++
-				last[pl.group] = pl.line
+			if c := &seen[pl.group]; c.lines == 0 || c.last != pl.line {
+				c.lines++
+				c.last = pl.line
 			}
 		}
 		kept := cur[:0]
 		for _, pl := range cur {
-			if lines[pl.group] >= 2 {
+			if seen[pl.group].lines >= 2 {
 				kept = append(kept, pl)
 			}
 		}
@@ -927,7 +1014,7 @@ func recurringRuns(ms []masked, toks [][]tok, minRun, maxRun int) map[string][]r
 				runs[r] = append(runs[r], runOcc{int(pl.line), int(pl.from), int(pl.from) + n})
 			}
 			for _, o := range runs {
-				out[key(o[0])] = o
+				all = append(all, found{key(o[0]), o})
 			}
 		}
 		// Extend the surviving places by one token: the group of the longer run is that of the
@@ -943,13 +1030,17 @@ func recurringRuns(ms []masked, toks [][]tok, minRun, maxRun int) map[string][]r
 		groups = table.n
 		cur = next
 	}
+	out := make(map[string][]runOcc, len(all))
+	for _, f := range all {
+		out[f.key] = f.occ
+	}
 	return out
 }
 
 // resize returns s with n zeros, reusing its array when it is long enough.
-func resize(s []int32, n int) []int32 {
+func resize[T any](s []T, n int) []T {
 	if cap(s) < n {
-		return make([]int32, n)
+		return make([]T, n)
 	}
 	s = s[:n]
 	clear(s)
@@ -1004,12 +1095,50 @@ func (t *groupTable) number(k uint64) int32 {
 // letter runs into a capital.
 func maskedTokens(s string) []tok { return appendMaskedTokens(nil, s) }
 
+// quietByte[c] is set for the ASCII bytes that never start a new word of a masked line unless
+// '#' comes before them: neither a space, '#' nor a capital.
+var quietByte = func() (t [256]bool) {
+	for c := 0; c < utf8.RuneSelf; c++ {
+		t[c] = c != ' ' && c != '#' && !('A' <= c && c <= 'Z')
+	}
+	return t
+}()
+
 // appendMaskedTokens appends the words of a masked line (maskedTokens) to out.
 func appendMaskedTokens(out []tok, s string) []tok {
 	start := -1
 	var prev rune
 	prevLower, prevUpper := false, false
-	for i, r := range s {
+	for i := 0; i < len(s); {
+		if c := s[i]; quietByte[c] && prev != '#' {
+			// A stretch of quiet bytes (lower-case ASCII letters, punctuation) splits nowhere: it
+			// starts a word if none is open, and only its last byte matters for what follows.
+			if start < 0 {
+				start = i
+			}
+			j := i + 1
+			for j < len(s) && quietByte[s[j]] {
+				j++
+			}
+			c = s[j-1]
+			prev, prevLower, prevUpper = rune(c), 'a' <= c && c <= 'z', false
+			i = j
+			continue
+		}
+		if s[i] == ' ' {
+			// A space ends the open word and starts none.
+			if start >= 0 {
+				out = append(out, tok{start, i})
+				start = -1
+			}
+			prev, prevLower, prevUpper = ' ', false, false
+			i++
+			continue
+		}
+		r, n := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, n = utf8.DecodeRuneInString(s[i:])
+		}
 		// Split where a lower-case letter runs into capitals ("samenlevingVERKIEZINGS") and where
 		// capitals run into a capitalised word ("TELTMeer"), but not inside names like "PvdA" or
 		// "ChristenUnie". Each of the last three cases needs r to be a capital (a run of capitals
@@ -1033,6 +1162,7 @@ func appendMaskedTokens(out []tok, s string) []tok {
 			start = i
 		}
 		prev = r
+		i += n
 	}
 	if start >= 0 {
 		out = append(out, tok{start, len(s)})
