@@ -259,10 +259,27 @@ func shortNumberBeforeLetter(t string) bool {
 // case; none of their letters has a case variant outside ASCII (as "k" and "s" have: the Kelvin
 // sign, the long s), so an ASCII case-insensitive search for "pag" or "blz" is exact.
 func pagina(t string) [][]int {
-	if !containsFoldASCII(t, "pag") && !containsFoldASCII(t, "blz") {
+	if !containsPagOrBlz(t) {
 		return nil
 	}
 	return paginaRE.FindAllStringIndex(t, -1)
+}
+
+// containsPagOrBlz is containsFoldASCII(t, "pag") || containsFoldASCII(t, "blz") in one pass.
+func containsPagOrBlz(t string) bool {
+	for i := 0; i+3 <= len(t); i++ {
+		switch t[i] | 0x20 {
+		case 'p':
+			if t[i+1]|0x20 == 'a' && t[i+2]|0x20 == 'g' {
+				return true
+			}
+		case 'b':
+			if t[i+1]|0x20 == 'l' && t[i+2]|0x20 == 'z' {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // containsFoldASCII reports whether t contains word (lower-case ASCII letters) in any ASCII case.

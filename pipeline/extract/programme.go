@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -186,7 +187,7 @@ func (p *parser) furniture(first, last int) []cut {
 		varying := strings.Contains(h.re.String(), "[0-9]{1,4}")
 		for _, k := range p.linesHolding(lines, h.lit) {
 			l := lines[k]
-			for _, m := range h.re.FindAllStringIndex(p.t.S[l.s:l.e], -1) {
+			for _, m := range h.pat.findAll(p.t.S[l.s:l.e]) {
 				s, e := p.trimRange(l.s+m[0], l.s+m[1])
 				add(s, e, ReasonRunningHeader)
 				if varying {
@@ -617,29 +618,20 @@ func (p *parser) repeatedEdges(ranges [][2]int) []headerRE {
 		all = appendMaskedTokens(all, ms[i].s)
 		toks[i] = all[n:len(all):len(all)]
 	}
-	seenIn := recurringRuns(ms, toks, 3, maxRun)
-	keys := make([]string, 0, len(seenIn))
-	for k := range seenIn {
-		keys = append(keys, k)
-	}
 	// Longest runs first, so that a header is taken whole and its shorter parts add nothing.
-	sort.Slice(keys, func(a, b int) bool {
-		if len(keys[a]) != len(keys[b]) {
-			return len(keys[a]) > len(keys[b])
-		}
-		return keys[a] < keys[b]
-	})
+	seen := longestFirst(recurringRunList(ms, toks, 3, maxRun))
 	var out []headerRE
 	taken := map[[2]int]bool{} // (line, token) already in a header
-	for _, k := range keys {
-		o := seenIn[k]
-		free := 0
+	for _, r := range seen {
+		o := r.occ
+		free := len(taken) == 0
 		for _, x := range o {
-			if !taken[[2]int{x.line, x.from}] && !taken[[2]int{x.line, x.to - 1}] {
-				free++
+			if free {
+				break
 			}
+			free = !taken[[2]int{x.line, x.from}] && !taken[[2]int{x.line, x.to - 1}]
 		}
-		if free == 0 {
+		if !free {
 			continue // every occurrence is inside a longer header already (the run itself recurs)
 		}
 		// A run may not end in ".#": that is a section number glued on ("…2017-20212.4.4 Titel").
@@ -659,9 +651,6 @@ func (p *parser) repeatedEdges(ranges [][2]int) []headerRE {
 				}
 			}
 			return false
-		}
-		if endsInName(o[0]) {
-			continue
 		}
 		// Nor in punctuation after a number ("…2017-20212." + "4 Het kan"): that is a section number.
 		if x := o[0]; strings.IndexFunc(ms[x.line].s[toks[x.line][x.to-1].s:toks[x.line][x.to-1].e], func(r rune) bool {
@@ -716,6 +705,9 @@ func (p *parser) repeatedEdges(ranges [][2]int) []headerRE {
 		}
 		glued := false
 		for _, x := range o {
+			if anyVaries || glued {
+				break // enough to go on
+			}
 			m := ms[x.line]
 			s, e := toks[x.line][x.from].s, toks[x.line][x.to-1].e
 			if s > 0 && isLetterByte(m.s, s, true) && isLetterByte(m.s, s, false) ||
@@ -726,25 +718,30 @@ func (p *parser) repeatedEdges(ranges [][2]int) []headerRE {
 		if !anyVaries && !glued && !p.furnitureLike(c) {
 			continue
 		}
-		var re strings.Builder
+		if endsInName(o[0]) {
+			continue
+		}
+		var pat headerPattern
 		j := 0
 		lit := longestLiteral(c)
 		for _, r := range c {
 			switch {
 			case r == '#':
 				if varies[j] {
-					re.WriteString(varyingNumber(all[j]))
+					pat = varyingNumber(pat, all[j])
 				} else {
-					re.WriteString(regexp.QuoteMeta(yearOnly(d0[j])))
+					pat = pat.literal(yearOnly(d0[j]))
 				}
 				j++
 			case r == ' ':
-				re.WriteString(`[ \t\x{00A0}]+`)
+				pat = pat.space()
 			default:
-				re.WriteString(regexp.QuoteMeta(string(r)))
+				pat = pat.literal(string(r))
 			}
 		}
-		compiled, err := regexp.Compile(re.String())
+		// The regexp checks the pattern (a literal cut inside a character does not compile) and
+		// says whether it has a page number; the lines are matched by hand (findAll).
+		compiled, err := regexp.Compile(pat.source())
 		if err != nil {
 			continue
 		}
@@ -753,7 +750,7 @@ func (p *parser) repeatedEdges(ranges [][2]int) []headerRE {
 				taken[[2]int{x.line, t}] = true
 			}
 		}
-		out = append(out, headerRE{compiled, lit})
+		out = append(out, headerRE{compiled, pat, lit})
 	}
 	return out
 }
@@ -763,6 +760,7 @@ func (p *parser) repeatedEdges(ranges [][2]int) []headerRE {
 // (linesHolding).
 type headerRE struct {
 	re  *regexp.Regexp
+	pat headerPattern // the same pattern, matched by hand
 	lit string
 }
 
@@ -824,7 +822,8 @@ func yearOnly(d string) string {
 // is the page number: any number. When all occurrences share a prefix of four digits or more, a
 // year ran into what follows it: "2021" + "94 95" (a page pair) keeps the year and matches the
 // rest, while "2021" + "2.4" (a section number glued on) keeps only the year.
-func varyingNumber(ds []string) string {
+// It appends that pattern to hp.
+func varyingNumber(hp headerPattern, ds []string) headerPattern {
 	prefix := ds[0]
 	for _, d := range ds[1:] {
 		n := 0
@@ -834,16 +833,16 @@ func varyingNumber(ds []string) string {
 		prefix = prefix[:n]
 	}
 	if len(prefix) < 4 {
-		return `[0-9]{1,4}`
+		return hp.digits(1, 4)
 	}
 	shortest, longest := 99, 0
 	for _, d := range ds {
 		shortest, longest = min(shortest, len(d)-len(prefix)), max(longest, len(d)-len(prefix))
 	}
 	if shortest == 0 {
-		return regexp.QuoteMeta(prefix)
+		return hp.literal(prefix)
 	}
-	return regexp.QuoteMeta(prefix) + fmt.Sprintf(`[0-9]{%d,%d}`, shortest, longest)
+	return hp.literal(prefix).digits(shortest, longest)
 }
 
 // isLetterByte reports whether the rune just before (before = true) or at byte i of s is a letter.
@@ -910,6 +909,50 @@ type runOcc struct{ line, from, to int }
 // first n and its last token, numbered in a table (groupTable), so no run text is compared and no
 // key is built but for the runs that recur.
 func recurringRuns(ms []masked, toks [][]tok, minRun, maxRun int) map[string][]runOcc {
+	all := recurringRunList(ms, toks, minRun, maxRun)
+	out := make(map[string][]runOcc, len(all))
+	for _, r := range all {
+		out[r.key] = r.occ
+	}
+	return out
+}
+
+// recurring is a run that recurs: its key (see recurringRuns) and its occurrences.
+type recurring struct {
+	key string
+	occ []runOcc
+}
+
+// longestFirst sorts runs longest key first, then by key, and keeps of runs with the same key
+// the last one found, as the map of recurringRuns does.
+func longestFirst(all []recurring) []recurring {
+	order := make([]int32, len(all)) // runs with the same key stay in the order found
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(a, b int32) int {
+		ka, kb := all[a].key, all[b].key
+		if len(ka) != len(kb) {
+			return len(kb) - len(ka)
+		}
+		if c := strings.Compare(ka, kb); c != 0 {
+			return c
+		}
+		return int(a - b)
+	})
+	out := make([]recurring, 0, len(all))
+	for i, k := range order {
+		if i+1 < len(order) && all[order[i+1]].key == all[k].key {
+			continue
+		}
+		out = append(out, all[k])
+	}
+	return out
+}
+
+// recurringRunList is recurringRuns as a list, in the order the runs were found (level by level);
+// two runs have the same key only when a token holds a 0 byte.
+func recurringRunList(ms []masked, toks [][]tok, minRun, maxRun int) []recurring {
 	ids := make([][]uint32, len(toks))
 	total := 0
 	for _, t := range toks {
@@ -972,11 +1015,7 @@ func recurringRuns(ms []masked, toks [][]tok, minRun, maxRun int) map[string][]r
 		}
 		return string(keyBuf)
 	}
-	type found struct {
-		key string
-		occ []runOcc
-	}
-	var all []found
+	var all []recurring
 	// seen[g] counts the lines group g occurs on and holds the last of them; run[g] is 1 + the
 	// group's run in runs (at the levels that report runs).
 	type lineCount struct{ lines, last int32 }
@@ -1014,7 +1053,7 @@ func recurringRuns(ms []masked, toks [][]tok, minRun, maxRun int) map[string][]r
 				runs[r] = append(runs[r], runOcc{int(pl.line), int(pl.from), int(pl.from) + n})
 			}
 			for _, o := range runs {
-				all = append(all, found{key(o[0]), o})
+				all = append(all, recurring{key(o[0]), o})
 			}
 		}
 		// Extend the surviving places by one token: the group of the longer run is that of the
@@ -1030,11 +1069,7 @@ func recurringRuns(ms []masked, toks [][]tok, minRun, maxRun int) map[string][]r
 		groups = table.n
 		cur = next
 	}
-	out := make(map[string][]runOcc, len(all))
-	for _, f := range all {
-		out[f.key] = f.occ
-	}
-	return out
+	return all
 }
 
 // resize returns s with n zeros, reusing its array when it is long enough.
