@@ -18,7 +18,9 @@ import (
 // kept as written: no folding of ’ “ ” or accents. Text that is already so (most of it) is returned
 // as it is, without a copy.
 func Text(s string) string {
-	s = norm.NFC.String(s)
+	if !isASCII(s) {
+		s = norm.NFC.String(s) // ASCII is its own NFC
+	}
 	if normalized(s) {
 		return s
 	}
@@ -27,17 +29,23 @@ func Text(s string) string {
 	space := false
 	for i := 0; i < len(s); {
 		if c := s[i]; c < utf8.RuneSelf {
-			// ASCII: the white space among it is that of unicode.IsSpace.
-			i++
+			// ASCII: the white space among it is that of unicode.IsSpace; the rest is copied in
+			// stretches.
 			if asciiSpace(c) {
 				space = true
+				i++
 				continue
+			}
+			j := i + 1
+			for j < len(s) && s[j] < utf8.RuneSelf && !asciiSpace(s[j]) {
+				j++
 			}
 			if space && b.Len() > 0 {
 				b.WriteByte(' ')
 			}
 			space = false
-			b.WriteByte(c)
+			b.WriteString(s[i:j])
+			i = j
 			continue
 		}
 		r, n := utf8.DecodeRuneInString(s[i:])
@@ -53,6 +61,24 @@ func Text(s string) string {
 		b.WriteRune(r) // U+FFFD for a byte that is not UTF-8, as ranging over s gives
 	}
 	return b.String()
+}
+
+// isASCII reports whether every byte of s is ASCII, eight bytes at a time.
+func isASCII(s string) bool {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		v := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		if v&0x8080808080808080 != 0 {
+			return false
+		}
+	}
+	for ; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // isSpace is the white space that Text collapses: unicode.IsSpace and the no-break spaces and
