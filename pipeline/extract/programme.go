@@ -1287,26 +1287,27 @@ func (p *parser) glueSplit(s, e int) [][2]int {
 		return [][2]int{{s, e}}
 	}
 	var at []int
-	for _, m := range glueSent(t) {
+	g := findGlue(t)
+	for _, m := range g.sent {
 		_, n := utf8.DecodeRuneInString(t[m[0]:])
 		_, n2 := utf8.DecodeRuneInString(t[m[0]+n:])
 		at = append(at, m[0]+n+n2)
 	}
-	for _, m := range gluePoint(t) {
+	for _, m := range g.point {
 		at = append(at, m[2])
 	}
-	for _, m := range glueBullet(t) {
+	for _, m := range g.bullet {
 		if m[2] >= 0 {
 			at = append(at, m[2])
 		} else {
 			at = append(at, m[4])
 		}
 	}
-	for _, m := range glueCaps(t) {
+	for _, m := range g.caps {
 		_, n := utf8.DecodeRuneInString(t[m[0]:])
 		at = append(at, m[0]+n)
 	}
-	for _, m := range glueCapsWords(t) {
+	for _, m := range g.capsWords {
 		// Split before the capital that starts the lower-case word.
 		k := m[1]
 		for k > m[0] {
