@@ -71,6 +71,16 @@ func Account(t *Text, ex *model.Extracted) (model.Accounting, error) {
 	}
 	// The rest must be white space: walk the decoded text and map each rune back to raw bytes.
 	for i := 0; i < len(t.S); {
+		if t.off == nil {
+			// UTF-8 text maps onto the raw bytes one to one: pass over the ASCII bytes that are
+			// accounted for already without mapping them one by one.
+			for i < len(t.S) && t.S[i] < utf8.RuneSelf && classOf[i+t.bom] != none {
+				i++
+			}
+			if i == len(t.S) {
+				break
+			}
+		}
 		r, n := rune(t.S[i]), 1
 		if r >= utf8.RuneSelf {
 			r, n = utf8.DecodeRuneInString(t.S[i:])

@@ -72,6 +72,8 @@ var lineSeeds = []string{
 	"", "-", "a-b", "a-b\n", "\na-b", "a-b\r\nc-d\re-f\u2028g-h\u2029i-j", "hoog-risico-algoritmen en AI-geletterdheid",
 	"verantwoordelijk-heid", "x\r\r\n\n-\xe2\x80\xa8-\xe2\x80", "\xe2\x80\xa8a-b", "a\xe2\x80\xa9-b", "\xa8-a", "\x80\xa8-x",
 	"e-mail\n\ne-mail -\n-a b- c-d-e\r", "ICT-\nsystemen", "\xe2-a\xe2\x80-b",
+	"x -a- b-\n-c-d-", "e-mail, e-mailen; 5G-netwerk (1-2) a--b\r\nopen-source-software-licentie-model-x-y-z-w-v-u-t-s-r-q-p-o-n-m",
+	"één-tweeë\u0301-drie\u2028vier-vijf\tacht-", "-heid-lijk-ing", "a-heid b-c", "1-a -b-c-",
 }
 
 func checkLines(t *testing.T, s string) {

@@ -259,10 +259,27 @@ func shortNumberBeforeLetter(t string) bool {
 // case; none of their letters has a case variant outside ASCII (as "k" and "s" have: the Kelvin
 // sign, the long s), so an ASCII case-insensitive search for "pag" or "blz" is exact.
 func pagina(t string) [][]int {
-	if !containsFoldASCII(t, "pag") && !containsFoldASCII(t, "blz") {
+	if !containsPagOrBlz(t) {
 		return nil
 	}
 	return paginaRE.FindAllStringIndex(t, -1)
+}
+
+// containsPagOrBlz is containsFoldASCII(t, "pag") || containsFoldASCII(t, "blz") in one pass.
+func containsPagOrBlz(t string) bool {
+	for i := 0; i+3 <= len(t); i++ {
+		switch t[i] | 0x20 {
+		case 'p':
+			if t[i+1]|0x20 == 'a' && t[i+2]|0x20 == 'g' {
+				return true
+			}
+		case 'b':
+			if t[i+1]|0x20 == 'l' && t[i+2]|0x20 == 'z' {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // containsFoldASCII reports whether t contains word (lower-case ASCII letters) in any ASCII case.
@@ -366,4 +383,82 @@ func furnitureWordIn(t string) bool {
 		}
 	}
 	return false
+}
+
+// glueMatches are the matches glueSplit splits a line at, one list per pattern: what glueSent,
+// gluePoint, glueBullet, glueCaps and glueCapsWords give. Their prefilters are read in one pass
+// over the line (glueHints) rather than five, and each regexp runs only where its prefilter lets
+// it.
+type glueMatches struct{ sent, point, bullet, caps, capsWords [][]int }
+
+func findGlue(t string) glueMatches {
+	var g glueMatches
+	h := glueHints(t)
+	if h&hintSent != 0 {
+		g.sent = glueSentRE.FindAllStringIndex(t, -1)
+	}
+	if h&hintPoint != 0 {
+		g.point = gluePointRE.FindAllStringSubmatchIndex(t, -1)
+	}
+	if h&hintBullet != 0 {
+		g.bullet = glueBullet(t) // its own prefilter decides: the hint only rules lines out
+	}
+	if h&hintCaps != 0 {
+		g.caps = glueCapsRE.FindAllStringIndex(t, -1)
+	}
+	if h&hintCapsWords != 0 {
+		g.capsWords = glueCapsWord.FindAllStringIndex(t, -1)
+	}
+	return g
+}
+
+const (
+	hintSent      = 1 << iota // one of .!?: right before a byte that may be a capital (glueSent)
+	hintPoint                 // a digit right after a space or tab (gluePoint)
+	hintBullet                // " 6", "\t6", or the first bytes of a bullet glyph (glueBullet)
+	hintCaps                  // capsAfterLower (glueCaps)
+	hintCapsWords             // capsBeforeLower (glueCapsWords)
+)
+
+// glueHints reads the prefilters of findGlue's patterns in one pass: a bit that is not set rules
+// its pattern out. The bits of glueSent, gluePoint, glueCaps and glueCapsWords are their
+// prefilters exactly; that of glueBullet also lets through a line with the first two bytes of a
+// bullet glyph anywhere, for glueBullet to look at.
+func glueHints(t string) int {
+	h := 0
+	for i := 0; i+1 < len(t); i++ {
+		c, d := t[i], t[i+1]
+		switch {
+		case c == '.' || c == '!' || c == '?' || c == ':':
+			if mayUpper(d) {
+				h |= hintSent
+			}
+		case c == ' ' || c == '\t':
+			if isDigitByte(d) {
+				h |= hintPoint
+				if d == '6' {
+					h |= hintBullet
+				}
+			}
+		case c == 0xE2:
+			// • is E2 80 A2; ▶ ► ■ ▪ E2 96 …; ● E2 97 8F.
+			if d == 0x96 || d == 0x97 || d == 0x80 && i+2 < len(t) && t[i+2] == 0xA2 {
+				h |= hintBullet
+			}
+		case c == 0xEF:
+			if d == 0x82 { // U+F0B7 and U+F0A7: EF 82 …
+				h |= hintBullet
+			}
+		}
+		if i+4 < len(t) {
+			lowerish := 'a' <= c && c <= 'z' || c >= utf8.RuneSelf
+			if lowerish && mayUpper(d) && mayUpper(t[i+2]) && mayUpper(t[i+3]) && mayUpper(t[i+4]) {
+				h |= hintCaps
+			}
+			if e := t[i+4]; ('a' <= e && e <= 'z' || e >= utf8.RuneSelf) && mayUpper(c) && mayUpper(d) && mayUpper(t[i+2]) && mayUpper(t[i+3]) {
+				h |= hintCapsWords
+			}
+		}
+	}
+	return h
 }

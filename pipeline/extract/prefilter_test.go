@@ -100,6 +100,8 @@ func checkPrefilters(t *testing.T, s string) {
 	same("glueBullet", glueBullet(s), glueBulletRE.FindAllStringSubmatchIndex(s, -1))
 	same("glueCaps", glueCaps(s), glueCapsRE.FindAllStringIndex(s, -1))
 	same("glueCapsWords", glueCapsWords(s), glueCapsWord.FindAllStringIndex(s, -1))
+	same("findGlue", findGlue(s), glueMatches{glueSentRE.FindAllStringIndex(s, -1), gluePointRE.FindAllStringSubmatchIndex(s, -1),
+		glueBulletRE.FindAllStringSubmatchIndex(s, -1), glueCapsRE.FindAllStringIndex(s, -1), glueCapsWord.FindAllStringIndex(s, -1)})
 	same("capsLabel", capsLabel(s), capsLabelRE.FindStringSubmatchIndex(s))
 	same("sentenceTail", sentenceTail(s), tailRE.FindStringSubmatchIndex(s))
 	same("gluedEnd", gluedEnd(s), gluedEndRE.FindStringSubmatchIndex(s))

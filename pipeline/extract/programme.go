@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -186,7 +187,7 @@ func (p *parser) furniture(first, last int) []cut {
 		varying := strings.Contains(h.re.String(), "[0-9]{1,4}")
 		for _, k := range p.linesHolding(lines, h.lit) {
 			l := lines[k]
-			for _, m := range h.re.FindAllStringIndex(p.t.S[l.s:l.e], -1) {
+			for _, m := range h.pat.findAll(p.t.S[l.s:l.e]) {
 				s, e := p.trimRange(l.s+m[0], l.s+m[1])
 				add(s, e, ReasonRunningHeader)
 				if varying {
@@ -495,44 +496,80 @@ func (m *masked) off(i int) int {
 }
 
 func (p *parser) mask(s, e int) masked {
-	m := masked{start: s}
-	var b strings.Builder
-	b.Grow(e - s)
+	b, runs := appendMask(nil, nil, p.t.S, s, e)
+	return masked{s: string(b), start: s, runs: runs}
+}
+
+// plainByte[c] is set for the ASCII bytes that masking copies as they are: neither a digit nor
+// white space.
+var plainByte = func() (t [256]bool) {
+	for c := 0; c < utf8.RuneSelf; c++ {
+		t[c] = !isDigitByte(byte(c)) && !asciiSpace(byte(c))
+	}
+	return t
+}()
+
+// appendMask appends the masked text of S[s:e] (see masked) to b, and its runs of two bytes or
+// more to runs, each at counted from len(b) on entry.
+func appendMask(b []byte, runs []maskRun, S string, s, e int) ([]byte, []maskRun) {
+	b0 := len(b)
 	for i := s; i < e; {
-		if c := p.t.S[i]; c < utf8.RuneSelf && !isDigitByte(c) && !asciiSpace(c) {
-			// Plain ASCII (the common case): neither a digit nor white space, copied as is.
-			b.WriteByte(c)
-			i++
+		if plainByte[S[i]] {
+			// Plain ASCII (the common case), copied as is, as far as it goes; a lone space
+			// between two plain bytes is copied too (it masks to itself).
+			j := i + 1
+			for j < e {
+				if c := S[j]; plainByte[c] {
+					j++
+				} else if c == ' ' && j+1 < e && plainByte[S[j+1]] {
+					j += 2
+				} else {
+					break
+				}
+			}
+			b = append(b, S[i:j]...)
+			i = j
 			continue
 		}
-		r, n := utf8.DecodeRuneInString(p.t.S[i:])
-		digit := unicode.IsDigit(r)
-		if !digit && !isSpace(r) {
-			b.WriteString(p.t.S[i : i+n])
-			i += n
-			continue
+		var digit bool
+		if c := S[i]; c < utf8.RuneSelf {
+			digit = isDigitByte(c) // else white space
+		} else {
+			r, n := utf8.DecodeRuneInString(S[i:])
+			digit = unicode.IsDigit(r)
+			if !digit && !isSpace(r) {
+				b = append(b, S[i:i+n]...)
+				i += n
+				continue
+			}
 		}
 		j := i
 		for j < e {
-			r2, n2 := utf8.DecodeRuneInString(p.t.S[j:])
+			if c := S[j]; c < utf8.RuneSelf {
+				if digit && !isDigitByte(c) || !digit && !asciiSpace(c) {
+					break
+				}
+				j++
+				continue
+			}
+			r2, n2 := utf8.DecodeRuneInString(S[j:])
 			if digit && !unicode.IsDigit(r2) || !digit && !isSpace(r2) {
 				break
 			}
 			j += n2
 		}
 		if digit {
-			b.WriteByte('#')
+			b = append(b, '#')
 		} else {
-			b.WriteByte(' ')
+			b = append(b, ' ')
 		}
 		if j-i > 1 {
 			// A run of one byte (a lone space or digit) stays where it was: no entry needed.
-			m.runs = append(m.runs, maskRun{at: b.Len() - 1, from: i, to: j})
+			runs = append(runs, maskRun{at: len(b) - b0 - 1, from: i, to: j})
 		}
 		i = j
 	}
-	m.s = b.String()
-	return m
+	return b, runs
 }
 
 // asciiSpace reports the ASCII characters that unicode.IsSpace (and so isSpace) accepts.
@@ -550,11 +587,30 @@ func (p *parser) repeatedEdges(ranges [][2]int) []headerRE {
 	const maxRun = 24
 	ms := make([]masked, len(ranges))
 	toks := make([][]tok, len(ranges))
+	// The masked lines, one after the other in one buffer (masking never makes a line longer),
+	// with their runs in one slice.
+	size := 0
+	for _, r := range ranges {
+		size += r[1] - r[0]
+	}
+	buf := make([]byte, 0, size)
+	var runs []maskRun
+	ends := make([][2]int, len(ranges)) // where each line's masked text and runs end
+	for i, r := range ranges {
+		buf, runs = appendMask(buf, runs, p.t.S, r[0], r[1])
+		ends[i] = [2]int{len(buf), len(runs)}
+	}
+	text := string(buf)
+	from, runFrom := 0, 0
+	for i, r := range ranges {
+		to, runTo := ends[i][0], ends[i][1]
+		ms[i] = masked{s: text[from:to], start: r[0], runs: runs[runFrom:runTo:runTo]}
+		from, runFrom = to, runTo
+	}
 	// The words of the lines, one line after the other in chunks of memory: a line has at most a
 	// word per byte, so a line that fits in what is left of a chunk never moves it.
 	var all []tok
-	for i, r := range ranges {
-		ms[i] = p.mask(r[0], r[1])
+	for i := range ranges {
 		if cap(all)-len(all) < len(ms[i].s) {
 			all = make([]tok, 0, max(len(ms[i].s), 16<<10))
 		}
@@ -562,29 +618,20 @@ func (p *parser) repeatedEdges(ranges [][2]int) []headerRE {
 		all = appendMaskedTokens(all, ms[i].s)
 		toks[i] = all[n:len(all):len(all)]
 	}
-	seenIn := recurringRuns(ms, toks, 3, maxRun)
-	keys := make([]string, 0, len(seenIn))
-	for k := range seenIn {
-		keys = append(keys, k)
-	}
 	// Longest runs first, so that a header is taken whole and its shorter parts add nothing.
-	sort.Slice(keys, func(a, b int) bool {
-		if len(keys[a]) != len(keys[b]) {
-			return len(keys[a]) > len(keys[b])
-		}
-		return keys[a] < keys[b]
-	})
+	seen := longestFirst(recurringRunList(ms, toks, 3, maxRun))
 	var out []headerRE
 	taken := map[[2]int]bool{} // (line, token) already in a header
-	for _, k := range keys {
-		o := seenIn[k]
-		free := 0
+	for _, r := range seen {
+		o := r.occ
+		free := len(taken) == 0
 		for _, x := range o {
-			if !taken[[2]int{x.line, x.from}] && !taken[[2]int{x.line, x.to - 1}] {
-				free++
+			if free {
+				break
 			}
+			free = !taken[[2]int{x.line, x.from}] && !taken[[2]int{x.line, x.to - 1}]
 		}
-		if free == 0 {
+		if !free {
 			continue // every occurrence is inside a longer header already (the run itself recurs)
 		}
 		// A run may not end in ".#": that is a section number glued on ("…2017-20212.4.4 Titel").
@@ -604,9 +651,6 @@ func (p *parser) repeatedEdges(ranges [][2]int) []headerRE {
 				}
 			}
 			return false
-		}
-		if endsInName(o[0]) {
-			continue
 		}
 		// Nor in punctuation after a number ("…2017-20212." + "4 Het kan"): that is a section number.
 		if x := o[0]; strings.IndexFunc(ms[x.line].s[toks[x.line][x.to-1].s:toks[x.line][x.to-1].e], func(r rune) bool {
@@ -661,6 +705,9 @@ func (p *parser) repeatedEdges(ranges [][2]int) []headerRE {
 		}
 		glued := false
 		for _, x := range o {
+			if anyVaries || glued {
+				break // enough to go on
+			}
 			m := ms[x.line]
 			s, e := toks[x.line][x.from].s, toks[x.line][x.to-1].e
 			if s > 0 && isLetterByte(m.s, s, true) && isLetterByte(m.s, s, false) ||
@@ -671,25 +718,30 @@ func (p *parser) repeatedEdges(ranges [][2]int) []headerRE {
 		if !anyVaries && !glued && !p.furnitureLike(c) {
 			continue
 		}
-		var re strings.Builder
+		if endsInName(o[0]) {
+			continue
+		}
+		var pat headerPattern
 		j := 0
 		lit := longestLiteral(c)
 		for _, r := range c {
 			switch {
 			case r == '#':
 				if varies[j] {
-					re.WriteString(varyingNumber(all[j]))
+					pat = varyingNumber(pat, all[j])
 				} else {
-					re.WriteString(regexp.QuoteMeta(yearOnly(d0[j])))
+					pat = pat.literal(yearOnly(d0[j]))
 				}
 				j++
 			case r == ' ':
-				re.WriteString(`[ \t\x{00A0}]+`)
+				pat = pat.space()
 			default:
-				re.WriteString(regexp.QuoteMeta(string(r)))
+				pat = pat.literal(string(r))
 			}
 		}
-		compiled, err := regexp.Compile(re.String())
+		// The regexp checks the pattern (a literal cut inside a character does not compile) and
+		// says whether it has a page number; the lines are matched by hand (findAll).
+		compiled, err := regexp.Compile(pat.source())
 		if err != nil {
 			continue
 		}
@@ -698,7 +750,7 @@ func (p *parser) repeatedEdges(ranges [][2]int) []headerRE {
 				taken[[2]int{x.line, t}] = true
 			}
 		}
-		out = append(out, headerRE{compiled, lit})
+		out = append(out, headerRE{compiled, pat, lit})
 	}
 	return out
 }
@@ -708,6 +760,7 @@ func (p *parser) repeatedEdges(ranges [][2]int) []headerRE {
 // (linesHolding).
 type headerRE struct {
 	re  *regexp.Regexp
+	pat headerPattern // the same pattern, matched by hand
 	lit string
 }
 
@@ -769,7 +822,8 @@ func yearOnly(d string) string {
 // is the page number: any number. When all occurrences share a prefix of four digits or more, a
 // year ran into what follows it: "2021" + "94 95" (a page pair) keeps the year and matches the
 // rest, while "2021" + "2.4" (a section number glued on) keeps only the year.
-func varyingNumber(ds []string) string {
+// It appends that pattern to hp.
+func varyingNumber(hp headerPattern, ds []string) headerPattern {
 	prefix := ds[0]
 	for _, d := range ds[1:] {
 		n := 0
@@ -779,16 +833,16 @@ func varyingNumber(ds []string) string {
 		prefix = prefix[:n]
 	}
 	if len(prefix) < 4 {
-		return `[0-9]{1,4}`
+		return hp.digits(1, 4)
 	}
 	shortest, longest := 99, 0
 	for _, d := range ds {
 		shortest, longest = min(shortest, len(d)-len(prefix)), max(longest, len(d)-len(prefix))
 	}
 	if shortest == 0 {
-		return regexp.QuoteMeta(prefix)
+		return hp.literal(prefix)
 	}
-	return regexp.QuoteMeta(prefix) + fmt.Sprintf(`[0-9]{%d,%d}`, shortest, longest)
+	return hp.literal(prefix).digits(shortest, longest)
 }
 
 // isLetterByte reports whether the rune just before (before = true) or at byte i of s is a letter.
@@ -855,14 +909,59 @@ type runOcc struct{ line, from, to int }
 // first n and its last token, numbered in a table (groupTable), so no run text is compared and no
 // key is built but for the runs that recur.
 func recurringRuns(ms []masked, toks [][]tok, minRun, maxRun int) map[string][]runOcc {
+	all := recurringRunList(ms, toks, minRun, maxRun)
+	out := make(map[string][]runOcc, len(all))
+	for _, r := range all {
+		out[r.key] = r.occ
+	}
+	return out
+}
+
+// recurring is a run that recurs: its key (see recurringRuns) and its occurrences.
+type recurring struct {
+	key string
+	occ []runOcc
+}
+
+// longestFirst sorts runs longest key first, then by key, and keeps of runs with the same key
+// the last one found, as the map of recurringRuns does.
+func longestFirst(all []recurring) []recurring {
+	order := make([]int32, len(all)) // runs with the same key stay in the order found
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(a, b int32) int {
+		ka, kb := all[a].key, all[b].key
+		if len(ka) != len(kb) {
+			return len(kb) - len(ka)
+		}
+		if c := strings.Compare(ka, kb); c != 0 {
+			return c
+		}
+		return int(a - b)
+	})
+	out := make([]recurring, 0, len(all))
+	for i, k := range order {
+		if i+1 < len(order) && all[order[i+1]].key == all[k].key {
+			continue
+		}
+		out = append(out, all[k])
+	}
+	return out
+}
+
+// recurringRunList is recurringRuns as a list, in the order the runs were found (level by level);
+// two runs have the same key only when a token holds a 0 byte.
+func recurringRunList(ms []masked, toks [][]tok, minRun, maxRun int) []recurring {
 	ids := make([][]uint32, len(toks))
 	total := 0
 	for _, t := range toks {
 		total += len(t)
 	}
-	intern := make(map[string]uint32, total/2) // a text's distinct words: about half its words
+	intern := make(map[string]uint32, total/8) // a long text's distinct words: a tenth of its words or fewer
+	idsAll := make([]uint32, total)
 	for i := range toks {
-		ids[i] = make([]uint32, len(toks[i]))
+		ids[i], idsAll = idsAll[:len(toks[i]):len(toks[i])], idsAll[len(toks[i]):]
 		for k, t := range toks[i] {
 			w := ms[i].s[t.s:t.e]
 			id, ok := intern[w]
@@ -876,36 +975,63 @@ func recurringRuns(ms []masked, toks [][]tok, minRun, maxRun int) map[string][]r
 	// A place is where a run starts, and the run's group at the current level.
 	type place struct{ line, from, group int32 }
 	cur := make([]place, 0, total)
-	for i := range ids {
-		for from, id := range ids[i] {
-			cur = append(cur, place{int32(i), int32(from), int32(id)})
-		}
+	var table groupTable
+	// The first level is that of runs of first tokens: the tokens themselves, or, when minRun is
+	// 2 or more and every token's number fits in 21 bits, runs of up to three tokens grouped at once
+	// by their numbers packed into one key. A place whose shorter runs do not recur has a run of
+	// first tokens that does not either (they hold the shorter runs), and is alone in its group
+	// with the places that share that run, so the places kept at the first level are those that
+	// going up level by level would have kept.
+	first := 1
+	if len(intern) < 1<<21 {
+		first = max(1, min(minRun, 3, maxRun))
 	}
 	groups := len(intern)
-	key := func(o runOcc) string {
-		var b strings.Builder
-		for k := o.from; k < o.to; k++ {
-			b.WriteString(ms[o.line].s[toks[o.line][k].s:toks[o.line][k].e])
-			b.WriteByte(0)
+	if first == 1 {
+		for i := range ids {
+			for from, id := range ids[i] {
+				cur = append(cur, place{int32(i), int32(from), int32(id)})
+			}
 		}
-		return b.String()
+	} else {
+		table.reset(total)
+		for i := range ids {
+			for from := 0; from+first <= len(ids[i]); from++ {
+				var k uint64
+				for _, id := range ids[i][from : from+first] {
+					k = k<<21 | uint64(id)
+				}
+				cur = append(cur, place{int32(i), int32(from), table.number(k)})
+			}
+		}
+		groups = table.n
 	}
-	out := map[string][]runOcc{}
-	var table groupTable
-	// lines[g] counts the lines group g occurs on, last[g] is the last of them; run[g] is 1 + the
+	var keyBuf []byte
+	key := func(o runOcc) string {
+		keyBuf = keyBuf[:0]
+		for k := o.from; k < o.to; k++ {
+			keyBuf = append(keyBuf, ms[o.line].s[toks[o.line][k].s:toks[o.line][k].e]...)
+			keyBuf = append(keyBuf, 0)
+		}
+		return string(keyBuf)
+	}
+	var all []recurring
+	// seen[g] counts the lines group g occurs on and holds the last of them; run[g] is 1 + the
 	// group's run in runs (at the levels that report runs).
-	var lines, last, run []int32
-	for n := 1; n <= maxRun && len(cur) > 0; n++ {
-		lines, last = resize(lines, groups), resize(last, groups)
+	type lineCount struct{ lines, last int32 }
+	var seen []lineCount
+	var run []int32
+	for n := first; n <= maxRun && len(cur) > 0; n++ {
+		seen = resize(seen, groups)
 		for _, pl := range cur {
-			if lines[pl.group] == 0 || last[pl.group] != pl.line {
-				lines[pl.group]++
-				last[pl.group] = pl.line
+			if c := &seen[pl.group]; c.lines == 0 || c.last != pl.line {
+				c.lines++
+				c.last = pl.line
 			}
 		}
 		kept := cur[:0]
 		for _, pl := range cur {
-			if lines[pl.group] >= 2 {
+			if seen[pl.group].lines >= 2 {
 				kept = append(kept, pl)
 			}
 		}
@@ -927,7 +1053,7 @@ func recurringRuns(ms []masked, toks [][]tok, minRun, maxRun int) map[string][]r
 				runs[r] = append(runs[r], runOcc{int(pl.line), int(pl.from), int(pl.from) + n})
 			}
 			for _, o := range runs {
-				out[key(o[0])] = o
+				all = append(all, recurring{key(o[0]), o})
 			}
 		}
 		// Extend the surviving places by one token: the group of the longer run is that of the
@@ -943,13 +1069,13 @@ func recurringRuns(ms []masked, toks [][]tok, minRun, maxRun int) map[string][]r
 		groups = table.n
 		cur = next
 	}
-	return out
+	return all
 }
 
 // resize returns s with n zeros, reusing its array when it is long enough.
-func resize(s []int32, n int) []int32 {
+func resize[T any](s []T, n int) []T {
 	if cap(s) < n {
-		return make([]int32, n)
+		return make([]T, n)
 	}
 	s = s[:n]
 	clear(s)
@@ -1004,12 +1130,50 @@ func (t *groupTable) number(k uint64) int32 {
 // letter runs into a capital.
 func maskedTokens(s string) []tok { return appendMaskedTokens(nil, s) }
 
+// quietByte[c] is set for the ASCII bytes that never start a new word of a masked line unless
+// '#' comes before them: neither a space, '#' nor a capital.
+var quietByte = func() (t [256]bool) {
+	for c := 0; c < utf8.RuneSelf; c++ {
+		t[c] = c != ' ' && c != '#' && !('A' <= c && c <= 'Z')
+	}
+	return t
+}()
+
 // appendMaskedTokens appends the words of a masked line (maskedTokens) to out.
 func appendMaskedTokens(out []tok, s string) []tok {
 	start := -1
 	var prev rune
 	prevLower, prevUpper := false, false
-	for i, r := range s {
+	for i := 0; i < len(s); {
+		if c := s[i]; quietByte[c] && prev != '#' {
+			// A stretch of quiet bytes (lower-case ASCII letters, punctuation) splits nowhere: it
+			// starts a word if none is open, and only its last byte matters for what follows.
+			if start < 0 {
+				start = i
+			}
+			j := i + 1
+			for j < len(s) && quietByte[s[j]] {
+				j++
+			}
+			c = s[j-1]
+			prev, prevLower, prevUpper = rune(c), 'a' <= c && c <= 'z', false
+			i = j
+			continue
+		}
+		if s[i] == ' ' {
+			// A space ends the open word and starts none.
+			if start >= 0 {
+				out = append(out, tok{start, i})
+				start = -1
+			}
+			prev, prevLower, prevUpper = ' ', false, false
+			i++
+			continue
+		}
+		r, n := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, n = utf8.DecodeRuneInString(s[i:])
+		}
 		// Split where a lower-case letter runs into capitals ("samenlevingVERKIEZINGS") and where
 		// capitals run into a capitalised word ("TELTMeer"), but not inside names like "PvdA" or
 		// "ChristenUnie". Each of the last three cases needs r to be a capital (a run of capitals
@@ -1033,6 +1197,7 @@ func appendMaskedTokens(out []tok, s string) []tok {
 			start = i
 		}
 		prev = r
+		i += n
 	}
 	if start >= 0 {
 		out = append(out, tok{start, len(s)})
@@ -1122,26 +1287,27 @@ func (p *parser) glueSplit(s, e int) [][2]int {
 		return [][2]int{{s, e}}
 	}
 	var at []int
-	for _, m := range glueSent(t) {
+	g := findGlue(t)
+	for _, m := range g.sent {
 		_, n := utf8.DecodeRuneInString(t[m[0]:])
 		_, n2 := utf8.DecodeRuneInString(t[m[0]+n:])
 		at = append(at, m[0]+n+n2)
 	}
-	for _, m := range gluePoint(t) {
+	for _, m := range g.point {
 		at = append(at, m[2])
 	}
-	for _, m := range glueBullet(t) {
+	for _, m := range g.bullet {
 		if m[2] >= 0 {
 			at = append(at, m[2])
 		} else {
 			at = append(at, m[4])
 		}
 	}
-	for _, m := range glueCaps(t) {
+	for _, m := range g.caps {
 		_, n := utf8.DecodeRuneInString(t[m[0]:])
 		at = append(at, m[0]+n)
 	}
-	for _, m := range glueCapsWords(t) {
+	for _, m := range g.capsWords {
 		// Split before the capital that starts the lower-case word.
 		k := m[1]
 		for k > m[0] {

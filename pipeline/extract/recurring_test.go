@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"sort"
 	"strings"
 	"testing"
 
@@ -154,6 +155,26 @@ func checkRecurringRuns(t *testing.T, name, s string) {
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("%s, runs of %d to %d tokens: %d runs, the hashed reference finds %d", name, n[0], n[1], len(got), len(want))
 		}
+		// The sorted list repeatedEdges walks: the map's runs, longest key first, then by key.
+		keys := make([]string, 0, len(want))
+		for k := range want {
+			keys = append(keys, k)
+		}
+		sort.Slice(keys, func(a, b int) bool {
+			if len(keys[a]) != len(keys[b]) {
+				return len(keys[a]) > len(keys[b])
+			}
+			return keys[a] < keys[b]
+		})
+		list := longestFirst(recurringRunList(ms, toks, n[0], n[1]))
+		if len(list) != len(keys) {
+			t.Fatalf("%s, runs of %d to %d tokens: the sorted list has %d runs, the map %d", name, n[0], n[1], len(list), len(keys))
+		}
+		for i, r := range list {
+			if r.key != keys[i] || !reflect.DeepEqual(r.occ, want[keys[i]]) {
+				t.Fatalf("%s, runs of %d to %d tokens: run %d of the sorted list is %q %v, the map's is %q %v", name, n[0], n[1], i, r.key, r.occ, keys[i], want[keys[i]])
+			}
+		}
 	}
 }
 
@@ -184,6 +205,7 @@ func TestRecurringRunsAgree(t *testing.T) {
 var recurringSeeds = []string{
 	"", "a b c\na b c\n", "a b c d\nx a b c d\na b c\n", "a a a a a a\na a a a\n", "1 2 3\n4 5 6\n",
 	"één twee drie vier\nÉÉN twee drie vier\néén twee drie\n", "a\x00b c d\na b\x00c d\na\x00b c d\n",
+	"a\x00b c d\na\x00b c d\nx a b\x00c d\na b\x00c d\n",
 	strings.Repeat("x y z w v u t s r q p o n m l k j i h g f e d c b a\n", 3),
 }
 

@@ -18,8 +18,12 @@ import (
 // kept as written: no folding of ’ “ ” or accents. Text that is already so (most of it) is returned
 // as it is, without a copy.
 func Text(s string) string {
-	s = norm.NFC.String(s)
-	if normalized(s) {
+	done, ascii := normalizedASCII(s)
+	if !ascii {
+		s = norm.NFC.String(s) // ASCII is its own NFC
+		done = normalized(s)
+	}
+	if done {
 		return s
 	}
 	var b strings.Builder
@@ -27,17 +31,23 @@ func Text(s string) string {
 	space := false
 	for i := 0; i < len(s); {
 		if c := s[i]; c < utf8.RuneSelf {
-			// ASCII: the white space among it is that of unicode.IsSpace.
-			i++
+			// ASCII: the white space among it is that of unicode.IsSpace; the rest is copied in
+			// stretches.
 			if asciiSpace(c) {
 				space = true
+				i++
 				continue
+			}
+			j := i + 1
+			for j < len(s) && s[j] < utf8.RuneSelf && !asciiSpace(s[j]) {
+				j++
 			}
 			if space && b.Len() > 0 {
 				b.WriteByte(' ')
 			}
 			space = false
-			b.WriteByte(c)
+			b.WriteString(s[i:j])
+			i = j
 			continue
 		}
 		r, n := utf8.DecodeRuneInString(s[i:])
@@ -54,6 +64,37 @@ func Text(s string) string {
 	}
 	return b.String()
 }
+
+// normalizedASCII reports whether s is ASCII (ascii) and, if it is, whether Text would return it
+// unchanged (normalized, see there), in one pass; it stops at the first byte that is not ASCII.
+func normalizedASCII(s string) (done, ascii bool) {
+	done = true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if plainASCII[c] {
+			continue
+		}
+		switch {
+		case c >= utf8.RuneSelf:
+			return false, false
+		case c == ' ':
+			if i == 0 || i == len(s)-1 || s[i+1] == ' ' {
+				done = false
+			}
+		default: // other ASCII white space
+			done = false
+		}
+	}
+	return done, true
+}
+
+// plainASCII[c] is set for the ASCII bytes other than white space.
+var plainASCII = func() (t [256]bool) {
+	for c := 0; c < utf8.RuneSelf; c++ {
+		t[c] = !asciiSpace(byte(c))
+	}
+	return t
+}()
 
 // isSpace is the white space that Text collapses: unicode.IsSpace and the no-break spaces and
 // byte order mark it misses.
@@ -126,7 +167,12 @@ func Document(ex *model.Extracted) Result {
 	doc.Title = Text(doc.Title)
 	doc.Note = Text(doc.Note)
 	res := Result{Document: doc}
-	seen := map[string]int{}
+	type textKey struct {
+		party string
+		kind  model.Kind
+		text  string
+	}
+	seen := map[textKey]int{} // party ids and kinds are slugs: no NUL to tell apart from a separator
 	ids := make([]string, len(ex.Units))
 	perParty := map[string]int64{}
 	for i, u := range ex.Units {
@@ -134,7 +180,7 @@ func Document(ex *model.Extracted) Result {
 		if u.Kind == model.KindQuote {
 			text = Unquote(text)
 		}
-		key := u.PartyID + "\x00" + string(u.Kind) + "\x00" + text
+		key := textKey{u.PartyID, u.Kind, text}
 		occ := seen[key]
 		seen[key]++
 		ids[i] = PassageID(doc.ID, u.PartyID, u.Kind, text, occ)

@@ -12,7 +12,8 @@ import (
 // Matcher finds party names in text: aliases are matched case-sensitively, on word boundaries,
 // leftmost first and longest first, without overlaps ("GroenLinks-PvdA" is one mention, not two).
 type Matcher struct {
-	aliases []aliasEntry // longest first
+	aliases []aliasEntry      // longest first
+	exact   map[string]string // alias → the party of its first entry in aliases
 	byID    map[string]*model.Party
 	all     []string
 }
@@ -47,6 +48,12 @@ func NewMatcher(parties []model.Party) *Matcher {
 		return m.aliases[i].alias < m.aliases[j].alias
 	})
 	sort.Strings(m.all)
+	m.exact = make(map[string]string, len(m.aliases))
+	for _, a := range m.aliases {
+		if _, ok := m.exact[a.alias]; !ok {
+			m.exact[a.alias] = a.partyID
+		}
+	}
 	return m
 }
 
@@ -85,12 +92,8 @@ func (m *Matcher) Find(text string) []Mention {
 
 // Exact resolves a name that must be a party name as a whole (a heading, a score row label).
 func (m *Matcher) Exact(name string) (string, bool) {
-	for _, a := range m.aliases {
-		if a.alias == name {
-			return a.partyID, true
-		}
-	}
-	return "", false
+	id, ok := m.exact[name]
+	return id, ok
 }
 
 // Closest returns the known alias nearest to name, for error messages.

@@ -180,6 +180,33 @@ func TestMatcher(t *testing.T) {
 	assert.Equal(t, "Volt", m.Closest("Vlot"))
 }
 
+// TestMatcherExactIsFirstAlias holds Exact (a map) to the rule it replaces: the party of the first
+// alias equal to the name, in the matcher's order (longest first), also when two parties share an
+// alias.
+func TestMatcherExactIsFirstAlias(t *testing.T) {
+	m := NewMatcher([]model.Party{
+		{ID: "b", Aliases: []string{"Samen", "BB"}},
+		{ID: "a", Aliases: []string{"Samen", "AA", "A"}},
+		{ID: "c", Aliases: []string{"C", "BB"}},
+	})
+	scan := func(name string) (string, bool) {
+		for _, a := range m.aliases {
+			if a.alias == name {
+				return a.partyID, true
+			}
+		}
+		return "", false
+	}
+	for _, name := range []string{"Samen", "BB", "AA", "A", "C", "", "samen", "Sam", "BBB"} {
+		id, ok := m.Exact(name)
+		wantID, wantOK := scan(name)
+		assert.Equal(t, wantOK, ok, name)
+		assert.Equal(t, wantID, id, name)
+	}
+	id, _ := m.Exact("Samen")
+	assert.Equal(t, "b", id, "the first party that lists a shared alias")
+}
+
 func TestLoadRejectsFolderSymlink(t *testing.T) {
 	outside := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(outside, "a.txt"), []byte("x"), 0o644))

@@ -133,3 +133,12 @@ func FuzzProvenance(f *testing.F) {
 		assert.ElementsMatch(t, want, got)
 	})
 }
+
+func FuzzIsASCII(f *testing.F) {
+	for _, s := range []string{"", "a", "abcdefgh", "abcdefghé", "é", "abcdefg\x80", "\x80abcdefgh"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		require.Equal(t, strings.IndexFunc(s, func(r rune) bool { return r >= utf8.RuneSelf }) < 0, isASCII([]byte(s)), "%q", s)
+	})
+}
