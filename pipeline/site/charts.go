@@ -107,6 +107,7 @@ type heatmap struct {
 	Rows          []heatRow
 	Legend        []legendItem
 	Table         []heatTableRow
+	Cap           *docCapNote // the heat map shows fewer documents than there are
 }
 
 // Heat map layout, in user units.
@@ -122,14 +123,22 @@ const (
 // noPartyKey stands for passages without a party in the heat map's columns.
 const noPartyKey = "\x00"
 
-func buildHeatmap(d *data, l *lang) heatmap {
+// buildHeatmap draws the heat map of the first d.heatDocs documents in page order, with a column
+// per party that has passages or coverage in them; tables are the files a cut heat map links to.
+func buildHeatmap(d *data, l *lang, tables []tableFiles) heatmap {
 	counts := d.perCell
+	shown := func(doc string) bool { return d.docIdx[doc] < d.heatDocs }
 	used := map[string]bool{}
 	for k := range counts {
-		used[k[1]] = true
+		if shown(k[0]) {
+			used[k[1]] = true
+		}
 	}
 	covered := map[[2]string]bool{} // document_parties rows with no passages
 	for _, c := range d.coverage {
+		if !shown(c.Doc) {
+			continue
+		}
 		used[c.Party] = true
 		if c.Passages == 0 {
 			covered[[2]string{c.Doc, c.Party}] = true
@@ -157,7 +166,7 @@ func buildHeatmap(d *data, l *lang) heatmap {
 	}
 	y := heatHeadH
 	lastElection := "\x00"
-	for _, doc := range d.documents {
+	for _, doc := range d.documents[:d.heatDocs] {
 		if doc.Election != lastElection {
 			lastElection = doc.Election
 			label := doc.Election
@@ -217,6 +226,9 @@ func buildHeatmap(d *data, l *lang) heatmap {
 		colour: colour{"#ffffff", false}, Label: "0: " + l.L.CoveredNone, Outline: true})
 	h.Width = max(heatLabelW+len(keys)*heatColW+4, x+24+7*len([]rune(l.L.CoveredNone))+30)
 	h.Height = y + heatLegH - 16
+	if d.heatDocs < len(d.documents) {
+		h.Cap = newDocCapNote(l.L.HeatCapped, d.heatDocs, len(d.documents), tables, l)
+	}
 	return h
 }
 
@@ -276,9 +288,9 @@ func sourceLink(rawPath string, line int64, l *lang) (href, text string) {
 	return "../../../" + rawPath + "#L" + fmt.Sprint(line), rawPath + ", " + l.L.Line + " " + l.Int(line)
 }
 
-// buildScoreCharts draws a chart per document with scores (see planScores), each bar with the list
-// of the party's passages in the document, as far as the pages' limits allow; files are the
-// passages table's files, which a cut list links to.
+// buildScoreCharts draws a chart per document with scores, as many as the limits allow (see
+// planScores), each bar with the list of the party's passages in the document, as far as the
+// pages' limits allow; files are the passages table's files, which a cut list links to.
 func buildScoreCharts(d *data, l *lang, files []string) []barChart {
 	var charts []barChart
 	for n, sd := range d.scoreDocs {
@@ -352,27 +364,44 @@ type covChart struct {
 	Rows               []covRow
 	Table              []covTableRow
 	Uncovered          []uncovered // documents of the election without document_parties rows
+	Cap                *docCapNote // the chart shows fewer of the election's documents than there are
 }
 
 type uncovered struct {
 	Document, Title, Passages, Where string
 }
 
-func buildCoverage(d *data, l *lang) []covChart {
-	byDoc := map[string][]coverage{} // in coverage order: by party
-	for _, cv := range d.coverage {
-		byDoc[cv.Doc] = append(byDoc[cv.Doc], cv)
-	}
+// buildCoverage draws a chart per election of its first d.coverageDocs documents in page order:
+// a row for each with document_parties rows, a line for each without; tables are the files a cut
+// chart links to.
+func buildCoverage(d *data, l *lang, tables []tableFiles) []covChart {
 	var charts []covChart
 	for n, e := range d.elections {
 		c := covChart{ID: fmt.Sprintf("coverage-%d", n+1), Election: e.ID, Name: e.Name}
-		var docs []document
-		partySet := map[string]bool{}
-		rows := map[string][]coverage{}
+		var shown []document
+		total := 0
 		for _, doc := range d.documents {
 			if doc.Election != e.ID {
 				continue
 			}
+			if total < d.coverageDocs {
+				shown = append(shown, doc)
+			}
+			total++
+		}
+		byDoc := map[string][]coverage{} // of the documents shown, in coverage order: by party
+		for _, doc := range shown {
+			byDoc[doc.ID] = nil
+		}
+		for _, cv := range d.coverage {
+			if rows, ok := byDoc[cv.Doc]; ok {
+				byDoc[cv.Doc] = append(rows, cv)
+			}
+		}
+		var docs []document
+		partySet := map[string]bool{}
+		rows := map[string][]coverage{}
+		for _, doc := range shown {
 			for _, cv := range byDoc[doc.ID] {
 				rows[doc.ID] = append(rows[doc.ID], cv)
 				partySet[cv.Party] = true
@@ -414,6 +443,9 @@ func buildCoverage(d *data, l *lang) []covChart {
 		c.Width = max(covLabelW+len(parties)*covColW+4, 520)
 		c.LineX = covLabelW
 		c.Height = covHeadH + len(docs)*covRowH + 8
+		if len(shown) < total {
+			c.Cap = newDocCapNote(l.L.CovCapped, len(shown), total, tables, l)
+		}
 		charts = append(charts, c)
 	}
 	return charts

@@ -66,14 +66,22 @@ type data struct {
 	perCell map[[2]string]int64 // passages per (document, party id or noPartyKey)
 	kinds   map[string]int64    // passages per kind
 
-	// The Big Tech charts, planned before the passages are read: one list of bullets per score.
-	scoreDocs []scoreDoc
-	listOf    map[[2]string][]int // (document, party) → the lists that show its passages
+	// The Big Tech charts, planned before the passages are read: one chart per document with
+	// scores, as many as the limits allow, and one list of bullets per score of those.
+	scoreDocs    []scoreDoc
+	scoredDocs   int                 // documents with scores, shown or not
+	listOf       map[[2]string][]int // (document, party) → the lists that show its passages
+	nLists       int                 // lists of the charts shown
+	heatDocs     int                 // documents the heat map shows: the first in page order
+	coverageDocs int                 // documents each election's coverage chart shows at most
 
 	// What the pages embed.
-	browser    [][]byte   // the browser's passages in page order, each encoded as its JSON array
-	browserCut bool       // the browser holds fewer passages than the table
-	bullets    [][]bullet // per list, its passages in page order, as far as the limits allow
+	browser    [][]byte // the browser's passages in page order, each encoded as its JSON array
+	browserCut bool     // the browser holds fewer passages than the table
+	// browserDocs is how many documents (the first in page order) the browser lists: all of them,
+	// or when it is cut, those up to the last one it holds a passage of.
+	browserDocs int
+	bullets     [][]bullet // per list, its passages in page order, as far as the limits allow
 }
 
 // scoreDoc is one Big Tech chart: a document's scores, in bar order (score, then party).
@@ -89,18 +97,28 @@ type bullet struct {
 	Line                         int64
 }
 
-// limits bound what the pages embed of the passages.
+// limits bound what the pages embed of the passages and how many documents their charts show.
 type limits struct {
 	browserPassages int // passages in the browser's data block
 	browserBytes    int // bytes of their JSON (each passage's array and a comma)
 	bulletPassages  int // passages in all Big Tech lists together
 	bulletBytes     int // bytes of their texts
+
+	heatDocs     int // documents (rows) of the heat map and its table
+	coverageDocs int // documents of each election's coverage chart, its table and its list of uncovered documents
+	scoreDocs    int // documents with scores that get a Big Tech chart (with its table and lists)
 }
 
-// pageLimits are the pages' limits: well above the 1,195 passages of raw/ today (v1.2.0's pages
-// hold every passage), low enough that a page opens in a browser and rendering takes tens of MB
-// whatever the number of passages.
-var pageLimits = limits{browserPassages: 20_000, browserBytes: 8 << 20, bulletPassages: 5_000, bulletBytes: 2 << 20}
+// pageLimits are the pages' limits: well above the 1,195 passages, 27 documents (at most 10 of
+// one election) and one score document of raw/ today (v1.2.0's pages show everything), low
+// enough that a page opens in a browser and rendering takes tens of MB whatever the number of
+// passages and documents. A heat map row is a few kB with its table (a cell and a table row per
+// party with passages), so 300 rows (6,000 pixels of chart) are about 1 MB; a coverage row is
+// about 1 kB, and with 200 documents an election (four elections today) the coverage charts are
+// about 1 MB too; a Big Tech chart with its table and lists is about 20 kB at 21 parties before
+// its passages, so 50 charts are about 1 MB, and the lists' passages have limits of their own.
+var pageLimits = limits{browserPassages: 20_000, browserBytes: 8 << 20, bulletPassages: 5_000, bulletBytes: 2 << 20,
+	heatDocs: 300, coverageDocs: 200, scoreDocs: 50}
 
 // rowReader reads the cells of one row of a table by column name.
 type rowReader struct {
@@ -298,7 +316,9 @@ func readData(set schemas.Set, tables publish.Tables, lim limits) (*data, error)
 	if err := d.check(); err != nil {
 		return nil, err
 	}
-	d.planScores()
+	d.planScores(lim.scoreDocs)
+	d.heatDocs = min(lim.heatDocs, len(d.documents))
+	d.coverageDocs = lim.coverageDocs
 
 	browser := &prefix[[]byte]{maxItems: lim.browserPassages, maxBytes: lim.browserBytes}
 	bullets := &prefix[bullet]{maxItems: lim.bulletPassages, maxBytes: lim.bulletBytes}
@@ -315,8 +335,15 @@ func readData(set schemas.Set, tables publish.Tables, lim limits) (*data, error)
 	if err != nil {
 		return nil, err
 	}
+	d.browserDocs = len(d.documents)
+	if browser.cut {
+		d.browserDocs = 0
+	}
 	for _, it := range browser.run() {
 		d.browser = append(d.browser, it.v)
+		if browser.cut {
+			d.browserDocs = it.r.major + 1
+		}
 	}
 	d.browserCut = browser.cut
 	d.bullets = make([][]bullet, d.lists())
@@ -455,19 +482,29 @@ func (d *data) check() error {
 	return nil
 }
 
-// planScores lays out the Big Tech charts: one per document with scores, in page order, each
-// with its bars in order of score then party, and numbers their lists in that order.
-func (d *data) planScores() {
+// planScores lays out the Big Tech charts: one per document with scores, in page order, for the
+// first max of them, each with its bars in order of score then party, and numbers their lists in
+// that order. It counts every document with scores.
+func (d *data) planScores(max int) {
 	d.listOf = map[[2]string][]int{}
 	n := 0
+	last := ""
 	for _, s := range d.scores {
-		if len(d.scoreDocs) == 0 || d.scoreDocs[len(d.scoreDocs)-1].doc != s.Doc {
-			d.scoreDocs = append(d.scoreDocs, scoreDoc{doc: s.Doc, first: n})
+		if d.scoredDocs == 0 || s.Doc != last {
+			d.scoredDocs++
+			last = s.Doc
+			if len(d.scoreDocs) < max {
+				d.scoreDocs = append(d.scoreDocs, scoreDoc{doc: s.Doc, first: n})
+			}
+		}
+		if d.scoredDocs > max {
+			continue
 		}
 		sd := &d.scoreDocs[len(d.scoreDocs)-1]
 		sd.scores = append(sd.scores, s)
 		n++
 	}
+	d.nLists = n
 	for i := range d.scoreDocs {
 		sd := &d.scoreDocs[i]
 		sort.SliceStable(sd.scores, func(i, j int) bool {
@@ -483,8 +520,8 @@ func (d *data) planScores() {
 	}
 }
 
-// lists is the number of Big Tech lists: one per score.
-func (d *data) lists() int { return len(d.scores) }
+// lists is the number of Big Tech lists: one per score of the charts shown.
+func (d *data) lists() int { return d.nLists }
 
 // passages is the number of rows of the passages table.
 func (d *data) passages() int { return d.rows["passages"] }

@@ -17,8 +17,23 @@
 // lists the first of theirs, at most 5,000 and 2 MB of text for all lists together (pageLimits);
 // they are chosen as the rows come, in whatever order, by a bounded selection (prefix), so memory
 // is bounded by the limits and the documents, not by the passages. A browser or list that holds
-// fewer passages than there are says so, with both numbers, and links the passages' files. The
-// pages of raw/ today hold every passage. The pages are static: no network, no file outside the page is needed to
+// fewer passages than there are says so, with both numbers, and links the passages' files.
+//
+// The charts are bounded by documents the same way (pageLimits): the heat map (and its table)
+// shows the first 300 documents in page order, each election's coverage chart (with its table and
+// its list of documents without coverage) its first 200, and the Big Tech charts (bars, table,
+// lists) are drawn for the first 50 documents with scores; the browser lists (in its data block
+// and its document filter) only the documents up to the last one it holds a passage of when it is
+// cut. A chart that shows fewer documents than there are says so below it, in both languages, with
+// both numbers, and links the files of the tables that hold everything (documents, passages,
+// document_parties, scores). Every count on the page is over all rows, shown or not. What grows
+// with the documents is what readData keeps to find the first ones whatever the order of the rows:
+// each document's row (id, title, paths, note: a few hundred bytes), its scores and
+// document_parties rows (under 100 bytes each) and a passage count per document and party (under
+// 100 bytes each), a few MB for 6,600 documents of 21 parties (BenchmarkMemory: a live heap of
+// 34 MB with 700 documents, 36 MB with 6,600); what rendering builds and writes is bounded by the
+// limits (a page of a few hundred kB besides the passages it embeds, about 16 MB at the limits). The pages of raw/ today show every passage and every document.
+// The pages are static: no network, no file outside the page is needed to
 // show them, they open from file://. Their Content-Security-Policy allows only the page's own
 // inline style and script, by their SHA-256 hashes, computed when the page is rendered.
 //

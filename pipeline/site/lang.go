@@ -41,6 +41,7 @@ type labels struct {
 	PassagesOf, OpenPage, Unique, OneOf, Pattern, MinLength, Minimum     string
 	IndexTitle, IndexIntro, NoPage, Yes, No, Bytes                       string
 	BrowserCapped, ListCapped                                            string // "%s" the passages shown, "%s" the passages there are
+	HeatCapped, CovCapped, ScoresCapped                                  string // "%s" the documents shown, "%s" the documents there are
 	Kinds, FlagNames                                                     map[string]string
 }
 
@@ -85,6 +86,9 @@ var langNL = &lang{Code: "nl", File: "index.html", SwitchTo: "Nederlands", thous
 	NoPage: "Deze release heeft nog geen pagina; zie RELEASE.md.", Yes: "ja", No: "nee", Bytes: "bytes",
 	BrowserCapped: "Deze pagina bevat de eerste %s van de %s passages (op volgorde van verkiezing, document en plaats in het document). Alle passages staan in de tabellen om te downloaden:",
 	ListCapped:    "Hier staan de eerste %s van de %s passages van deze partij in dit document. Alle passages staan in de tabellen om te downloaden:",
+	HeatCapped:    "De heatmap en de tabel met dezelfde getallen tonen de eerste %s van de %s documenten (op volgorde van verkiezing en document). Alle documenten en aantallen staan in de tabellen om te downloaden:",
+	CovCapped:     "Deze grafiek en de tabel met dezelfde getallen tonen de eerste %s van de %s documenten van deze verkiezing. Alle documenten en hun dekking staan in de tabellen om te downloaden:",
+	ScoresCapped:  "Hierboven staan de Big Tech-scores van de eerste %s van de %s documenten met scores (op volgorde van verkiezing en document). Alle scores en passages staan in de tabellen om te downloaden:",
 	Kinds: map[string]string{"summary": "samenvatting", "theme": "thema", "quote": "citaat", "bullet": "opsommingspunt",
 		"intro": "inleiding", "point": "punt", "pledge": "belofte", "paragraph": "alinea"},
 	FlagNames: map[string]string{"elided": "ingekort citaat", "dehyphenated": "afbreekstreepje verwijderd",
@@ -133,6 +137,9 @@ var langEN = &lang{Code: "en", File: "index.en.html", SwitchTo: "English", thous
 	NoPage: "This release has no page yet; see RELEASE.md.", Yes: "yes", No: "no", Bytes: "bytes",
 	BrowserCapped: "This page holds the first %s of the %s passages (by election, document and place in the document). Every passage is in the downloadable tables:",
 	ListCapped:    "Shown here: the first %s of the %s passages of this party in this document. Every passage is in the downloadable tables:",
+	HeatCapped:    "The heat map and its table show the first %s of the %s documents (by election and document). Every document and count is in the downloadable tables:",
+	CovCapped:     "This chart and its table show the first %s of the %s documents of this election. Every document and its coverage is in the downloadable tables:",
+	ScoresCapped:  "Above are the Big Tech scores of the first %s of the %s documents with scores (by election and document). Every score and passage is in the downloadable tables:",
 	Kinds: map[string]string{"summary": "summary", "theme": "theme", "quote": "quote", "bullet": "bullet",
 		"intro": "intro", "point": "point", "pledge": "pledge", "paragraph": "paragraph"},
 	FlagNames: map[string]string{"elided": "quote leaves text out", "dehyphenated": "line-end hyphen removed",

@@ -146,19 +146,56 @@ type pageView struct {
 	Downloads                       []download
 	Tables                          []tableView
 	Total                           string
-	BrowserCap                      *capNote // the browser holds fewer passages than the table
+	BrowserCap                      *capNote    // the browser holds fewer passages than the table
+	ScoresCap                       *docCapNote // fewer Big Tech charts than documents with scores
 }
 
 // capNote says that a part of the page shows only the first of the passages, and links the
-// files that hold them all.
+// files that hold them all. Files is shared by every note of a page, not copied.
 type capNote struct {
-	Text  string
-	Files []string // the passages table's files, relative to the page; "#downloads" when none is listed
-	L     labels
+	Text      string
+	Files     []string // the passages table's files, relative to the page; "#downloads" when none is listed
+	Downloads string   // the label of the link to #downloads
 }
 
 func newCapNote(format string, shown int, total int64, files []string, l *lang) *capNote {
-	return &capNote{Text: fmt.Sprintf(format, l.Int(int64(shown)), l.Int(total)), Files: files, L: l.L}
+	return &capNote{Text: fmt.Sprintf(format, l.Int(int64(shown)), l.Int(total)), Files: files, Downloads: l.L.Downloads}
+}
+
+// docCapNote says that a chart shows only the first of the documents, and links the files of the
+// tables that hold them all, table by table; "#downloads" when none is listed.
+type docCapNote struct {
+	Text      string
+	Tables    []tableFiles // shared by the notes of a page, not copied
+	Downloads string
+}
+
+// tableFiles are the files of one table among Input.Files, in their order.
+type tableFiles struct {
+	Table string
+	Files []File
+}
+
+func newDocCapNote(format string, shown, total int, tables []tableFiles, l *lang) *docCapNote {
+	return &docCapNote{Text: fmt.Sprintf(format, l.Int(int64(shown)), l.Int(int64(total))), Tables: tables, Downloads: l.L.Downloads}
+}
+
+// filesOf are the files of each of the tables among in.Files, in the order of tables; a table
+// without files is left out.
+func filesOf(in Input, tables ...string) []tableFiles {
+	var out []tableFiles
+	for _, t := range tables {
+		tf := tableFiles{Table: t}
+		for _, f := range in.Files {
+			if f.Table == t {
+				tf.Files = append(tf.Files, f)
+			}
+		}
+		if len(tf.Files) > 0 {
+			out = append(out, tf)
+		}
+	}
+	return out
 }
 
 // passageFiles are the files of the passages table among in.Files, in their order.
@@ -224,10 +261,13 @@ func buildPage(in Input, d *data, l *lang) (*pageView, error) {
 		v.KindOpts = append(v.KindOpts, option{Value: k, Label: l.kind(k)})
 	}
 	v.Changes = viewChanges(in.Changes, l, "changes.json")
-	v.Heat = buildHeatmap(d, l)
+	v.Heat = buildHeatmap(d, l, filesOf(in, "documents", "passages", "document_parties"))
 	files := passageFiles(in)
 	v.ScoreCharts = buildScoreCharts(d, l, files)
-	v.Coverage = buildCoverage(d, l)
+	if len(d.scoreDocs) < d.scoredDocs {
+		v.ScoresCap = newDocCapNote(l.L.ScoresCapped, len(d.scoreDocs), d.scoredDocs, filesOf(in, "documents", "scores", "passages"), l)
+	}
+	v.Coverage = buildCoverage(d, l, filesOf(in, "documents", "document_parties"))
 
 	partyUsed := map[string]bool{} // "" for passages without a party
 	for k := range d.perCell {
@@ -248,7 +288,7 @@ func buildPage(in Input, d *data, l *lang) (*pageView, error) {
 	for _, e := range d.elections {
 		v.ElectionOpts = append(v.ElectionOpts, option{Value: e.ID, Label: e.Name})
 	}
-	for _, doc := range d.documents {
+	for _, doc := range d.documents[:d.browserDocs] {
 		v.DocumentOpts = append(v.DocumentOpts, option{Value: doc.ID, Label: doc.ID})
 	}
 	for _, f := range in.Files {
@@ -394,7 +434,7 @@ func passageData(d *data, l *lang) ([]byte, error) {
 		Flags     map[string]string `json:"flags"`
 		Parties   [][]string        `json:"parties"`   // id, abbreviation, name
 		Elections [][]string        `json:"elections"` // id, name
-		Documents [][]any           `json:"documents"` // id, title, election index, raw path, language
+		Documents [][]any           `json:"documents"` // id, title, election index, raw path, language; the first browserDocs in page order
 		Passages  []json.RawMessage `json:"passages"`  // id, document index, party index (-1: none), kind, section, number, line, flags, text
 	}
 	b := blob{Lang: l.Code, Prefix: "../../../", Kinds: l.L.Kinds, Flags: l.L.FlagNames,
@@ -407,7 +447,7 @@ func passageData(d *data, l *lang) ([]byte, error) {
 	for _, e := range d.elections {
 		b.Elections = append(b.Elections, []string{e.ID, e.Name})
 	}
-	for _, doc := range d.documents {
+	for _, doc := range d.documents[:d.browserDocs] {
 		ei := -1
 		if i, ok := d.elecIdx[doc.Election]; ok {
 			ei = i

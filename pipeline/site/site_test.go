@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -296,7 +297,7 @@ func TestCounts(t *testing.T) {
 	in := releaseInput(t, release, filepath.Join(repoRoot, "raw"))
 	pages, err := Pages(in)
 	require.NoError(t, err)
-	checkCounts(t, in, pages)
+	checkCounts(t, in, pages, pageLimits)
 }
 
 // rowsOf reads every table of in into memory (for the tests' own counts).
@@ -317,10 +318,12 @@ func rowsOf(t testing.TB, in Input) publish.MemTables {
 func mem(in Input) publish.MemTables { return in.Tables.(publish.MemTables) }
 
 // checkCounts: every counted number on the pages equals a count over the input's tables, made
-// here from the schemas' column positions (not with the package's own readers).
-func checkCounts(t *testing.T, in Input, pages map[string][]byte) {
+// here from the schemas' column positions (not with the package's own readers), and the charts
+// show as many as lim lets them of the documents, in page order.
+func checkCounts(t *testing.T, in Input, pages map[string][]byte, lim limits) {
 	t.Helper()
 	tables := rowsOf(t, in)
+	shown := shownDocs(tables, in.Schemas, lim)
 	cellText := func(v any) string {
 		switch x := v.(type) {
 		case string:
@@ -332,31 +335,34 @@ func checkCounts(t *testing.T, in Input, pages map[string][]byte) {
 		}
 		return ""
 	}
+	// selectRows are the rows of table whose cells equal the values of where; the rows are
+	// grouped once per table and set of columns, so that a page of many counts checks quickly.
+	groups := map[string]map[string][][]any{}
 	selectRows := func(table, where string) [][]any {
 		ts := in.Schemas[table]
 		require.NotNil(t, ts, table)
-		type cond struct {
-			col int
-			v   string
-		}
-		var conds []cond
+		var cols, vals []string
 		if where != "" {
 			for _, pair := range strings.Split(where, ";") {
 				k, v, _ := strings.Cut(pair, "=")
-				conds = append(conds, cond{ts.FieldIndex(k), v})
+				cols, vals = append(cols, k), append(vals, v)
 			}
 		}
-		var out [][]any
-	rows:
-		for _, r := range tables[table] {
-			for _, c := range conds {
-				if cellText(r[c.col]) != c.v {
-					continue rows
+		key := table + "|" + strings.Join(cols, ";")
+		g, ok := groups[key]
+		if !ok {
+			g = map[string][][]any{}
+			for _, r := range tables[table] {
+				var cells []string
+				for _, c := range cols {
+					cells = append(cells, cellText(r[ts.FieldIndex(c)]))
 				}
+				k := strings.Join(cells, "\x00")
+				g[k] = append(g[k], r)
 			}
-			out = append(out, r)
+			groups[key] = g
 		}
-		return out
+		return g[strings.Join(vals, "\x00")]
 	}
 	for name, page := range pages {
 		thousands, decimal := ".", ","
@@ -394,23 +400,106 @@ func checkCounts(t *testing.T, in Input, pages map[string][]byte) {
 			checked++
 		}
 		// Summary (a row count per table, a count per kind), the tables section (a row count per
-		// table), the heat map (each document × party pair with passages or coverage, in the
-		// chart and its table), the scores (chart, table twice, list heading) and the coverage
-		// marks with their tables.
+		// table), the heat map (each document × party pair with passages or coverage of the
+		// documents it shows, in the chart and its table), the scores of the charts shown (chart,
+		// table twice, list heading) and the coverage marks of the documents shown with their
+		// tables.
 		pairs := map[string]bool{}
 		kinds := map[string]bool{}
 		ps := in.Schemas["passages"]
 		for _, r := range tables["passages"] {
-			pairs[cellText(r[ps.FieldIndex("document_id")])+"/"+cellText(r[ps.FieldIndex("party_id")])] = true
+			doc := cellText(r[ps.FieldIndex("document_id")])
+			if shown.heat[doc] {
+				pairs[doc+"/"+cellText(r[ps.FieldIndex("party_id")])] = true
+			}
 			kinds[cellText(r[ps.FieldIndex("kind")])] = true
 		}
 		cs := in.Schemas["document_parties"]
+		covered := 0
 		for _, r := range tables["document_parties"] {
-			pairs[cellText(r[cs.FieldIndex("document_id")])+"/"+cellText(r[cs.FieldIndex("party_id")])] = true
+			doc := cellText(r[cs.FieldIndex("document_id")])
+			if shown.heat[doc] {
+				pairs[doc+"/"+cellText(r[cs.FieldIndex("party_id")])] = true
+			}
+			if shown.coverage[doc] {
+				covered++
+			}
 		}
-		want := 2*len(in.Schemas) + len(kinds) + 2*len(pairs) + 4*len(tables["scores"]) + 2*len(tables["document_parties"])
+		scored := 0
+		for _, r := range tables["scores"] {
+			if shown.scores[cellText(r[in.Schemas["scores"].FieldIndex("document_id")])] {
+				scored++
+			}
+		}
+		want := 2*len(in.Schemas) + len(kinds) + 2*len(pairs) + 4*scored + 2*covered
 		assert.Equal(t, want, checked, "%s: counted numbers found", name)
 	}
+}
+
+// shown are the documents the charts show, worked out here from the rows and the limits: the
+// heat map the first lim.heatDocs in page order (by election date, then id), each election's
+// coverage chart its first lim.coverageDocs, the Big Tech charts the first lim.scoreDocs of the
+// documents with scores. order is every document id in page order, election the election of each.
+type shown struct {
+	order                  []string
+	election               map[string]string
+	heat, coverage, scores map[string]bool
+	nScored                int // documents with scores
+}
+
+func shownDocs(tables publish.MemTables, set schemas.Set, lim limits) shown {
+	es, ds := set["elections"], set["documents"]
+	date := map[string]string{}
+	for _, r := range tables["elections"] {
+		date[r[es.FieldIndex("election_id")].(string)] = r[es.FieldIndex("date")].(model.Date).String()
+	}
+	s := shown{election: map[string]string{}, heat: map[string]bool{}, coverage: map[string]bool{}, scores: map[string]bool{}}
+	for _, r := range tables["documents"] {
+		id := r[ds.FieldIndex("document_id")].(string)
+		s.order = append(s.order, id)
+		s.election[id] = r[ds.FieldIndex("election_id")].(string)
+	}
+	sort.Slice(s.order, func(i, j int) bool {
+		a, b := s.order[i], s.order[j]
+		if da, db := dateOr(date, s.election[a]), dateOr(date, s.election[b]); da != db {
+			return da < db
+		}
+		return a < b
+	})
+	scored := map[string]bool{}
+	if ss := set["scores"]; ss != nil {
+		for _, r := range tables["scores"] {
+			scored[r[ss.FieldIndex("document_id")].(string)] = true
+		}
+	}
+	s.nScored = len(scored)
+	perElection := map[string]int{}
+	for i, id := range s.order {
+		if i < lim.heatDocs {
+			s.heat[id] = true
+		}
+		if e := s.election[id]; date[e] != "" {
+			if perElection[e] < lim.coverageDocs {
+				s.coverage[id] = true
+			}
+			perElection[e]++
+		}
+		if scored[id] && len(s.scores) < lim.scoreDocs {
+			s.scores[id] = true
+		}
+	}
+	return s
+}
+
+// scoredDocs is the number of documents with scores, shown or not.
+func (s shown) scoredDocs() int { return s.nScored }
+
+// dateOr is the date of election e, or "~" (after every date) for an election not in the table.
+func dateOr(date map[string]string, e string) string {
+	if d, ok := date[e]; ok {
+		return d
+	}
+	return "~"
 }
 
 // luminance is the WCAG relative luminance of #rrggbb.

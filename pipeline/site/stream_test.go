@@ -126,8 +126,10 @@ func genInput(t testing.TB, g publish.Tables) Input {
 	d, err := registry.LoadDataset(filepath.Join(repoRoot, "raw"))
 	require.NoError(t, err)
 	var files []File
-	for _, f := range []string{"parquet", "csv", "json"} {
-		files = append(files, File{Path: f + "/passages." + f, Format: f, Bytes: 1 << 30, SHA256: strings.Repeat("a", 64), Table: "passages"})
+	for _, table := range schemas.Order {
+		for _, f := range []string{"parquet", "csv", "json"} {
+			files = append(files, File{Path: f + "/" + table + "." + f, Format: f, Bytes: 1 << 30, SHA256: strings.Repeat("a", 64), Table: table})
+		}
 	}
 	files = append(files, File{Path: "CODEBOOK.md", Format: "md", Bytes: 1000, SHA256: strings.Repeat("b", 64)})
 	return Input{Dataset: d, Version: "9.9.9", Date: model.Date{Year: 2026, Month: 12, Day: 1}, Citation: "Cite me",
@@ -195,28 +197,58 @@ func pageOrder(t *testing.T, tables publish.MemTables, set schemas.Set) []string
 	return out
 }
 
-// TestCapped renders generated tables of 3,000 passages with limits of 1,500 passages and 600 kB
-// in the browser, and 400 passages and 120 kB of text in the Big Tech lists (the same rules as
-// pageLimits, scaled down so that the test stays quick under the race detector;
-// TestCappedAtPageLimits runs the real ones).
+// TestCapped renders generated tables of 3,000 passages in 60 documents (20 an election, 20 with
+// scores) with limits of 1,500 passages and 600 kB in the browser, 400 passages and 120 kB of
+// text in the Big Tech lists, 40 documents in the heat map, 12 an election in the coverage
+// charts and 6 Big Tech charts (the same rules as pageLimits, scaled down so that the test stays
+// quick under the race detector; TestCappedAtPageLimits runs the real ones).
 func TestCapped(t *testing.T) {
-	checkCapped(t, generated{passages: 3000, docs: 30, parties: 6},
-		limits{browserPassages: 1500, browserBytes: 600_000, bulletPassages: 400, bulletBytes: 120_000})
+	checkCapped(t, generated{passages: 3000, docs: 60, parties: 6},
+		limits{browserPassages: 1500, browserBytes: 600_000, bulletPassages: 400, bulletBytes: 120_000,
+			heatDocs: 40, coverageDocs: 12, scoreDocs: 6}, cuts{lists: true, docs: true})
 }
 
-// checkCapped renders generated tables with more passages than the limits let the pages hold:
-// the browser holds the first passages in the page's order up to the limits (and as many as
-// fit), both pages say so with the numbers and link the passages' files, the Big Tech lists stay
-// within theirs and a cut list says so, every counted number still counts every row, and the
-// pages pass the checks of the small and the real pages (CSP, data block, script elements).
-// Rows in another order give the same bytes.
-func checkCapped(t *testing.T, g generated, lim limits) {
+// cuts is what a case of checkCapped must cut besides the browser's passages: the Big Tech lists,
+// the charts' documents.
+type cuts struct{ lists, docs bool }
+
+// checkCapped renders generated tables with more passages and documents than the limits let the
+// pages hold: the browser holds the first passages in the page's order up to the limits (and as
+// many as fit), both pages say so with the numbers and link the passages' files, the Big Tech
+// lists stay within theirs and a cut list says so, the charts show the first documents in page
+// order up to theirs and say so (checkCappedDocs), every counted number still counts every row,
+// a page's size is bounded by the limits, and the pages pass the checks of the small and the
+// real pages (CSP, data block, script elements). Rows in another order give the same bytes.
+func checkCapped(t *testing.T, g generated, lim limits, want cuts) {
 	t.Helper()
 	in := genInput(t, g)
 	rendered, err := pages(in, lim)
 	require.NoError(t, err)
 	tables := rowsOf(t, in)
 	order := pageOrder(t, tables, in.Schemas)
+	docs := shownDocs(tables, in.Schemas, lim)
+	docsCut := len(docs.heat) < len(docs.order) && len(docs.scores) < docs.scoredDocs() && len(docs.coverage) < len(docs.order)
+	require.Equal(t, want.docs, docsCut, "the generated documents should be more than every chart shows: %v", want.docs)
+	lists, listed, listBytes := 0, 0, 0 // of the charts shown: lists, and the passages and text bytes they would list
+	{
+		ss, ps := in.Schemas["scores"], in.Schemas["passages"]
+		scored := map[string]bool{}
+		for _, r := range tables["scores"] {
+			doc := r[ss.FieldIndex("document_id")].(string)
+			if docs.scores[doc] {
+				lists++
+				scored[doc+"/"+r[ss.FieldIndex("party_id")].(string)] = true
+			}
+		}
+		for _, r := range tables["passages"] {
+			if party, ok := r[ps.FieldIndex("party_id")].(*string); ok && party != nil && scored[r[ps.FieldIndex("document_id")].(string)+"/"+*party] {
+				listed++
+				listBytes += len(r[ps.FieldIndex("text")].(string))
+			}
+		}
+	}
+	listsCut := listed > lim.bulletPassages || listBytes > lim.bulletBytes
+	require.Equal(t, want.lists, listsCut, "the lists' passages should be more than the lists hold: %v", want.lists)
 
 	for name, page := range rendered {
 		block := blockPassages(t, page)
@@ -250,26 +282,32 @@ func checkCapped(t *testing.T, g generated, lim limits) {
 		}
 		assert.NotContains(t, note, "CODEBOOK.md", name)
 
-		// The Big Tech lists: within their limits, and each cut list says so.
+		// The Big Tech lists of the charts shown: within their limits, and each cut list says so.
 		bullets := strings.Count(text, `<li data-passage-id=`)
 		assert.LessOrEqual(t, bullets, lim.bulletPassages, name)
 		assert.Positive(t, bullets, name)
-		lists := strings.Count(text, `class="bulletlist"`)
-		assert.Equal(t, in.Tables.Len("scores"), lists, name)
+		assert.Equal(t, lists, strings.Count(text, `class="bulletlist"`), "%s: a list per score of the charts shown", name)
 		cut := strings.Count(text, `<p class="note list-cap">`)
-		assert.Positive(t, cut, "%s: some list should be cut", name)
-		listNote := fmt.Sprintf("Hier staan de eerste %s van de", "0")
-		if name == PageEN {
-			listNote = "Shown here: the first 0 of the"
+		if listsCut {
+			assert.Positive(t, cut, "%s: some list should be cut", name)
+			listNote := fmt.Sprintf("Hier staan de eerste %s van de", "0")
+			if name == PageEN {
+				listNote = "Shown here: the first 0 of the"
+			}
+			assert.Contains(t, text, listNote, "%s: a list past the limits shows none of its passages and says so", name)
+			assert.Less(t, cut, lists, "%s: not every list should be cut", name)
+		} else {
+			assert.Equal(t, listed, bullets, "%s: the lists should hold every passage of theirs", name)
+			assert.Zero(t, cut, "%s: no list should be cut", name)
 		}
-		assert.Contains(t, text, listNote, "%s: a list past the limits shows none of its passages and says so", name)
-		assert.Less(t, cut, lists, "%s: not every list should be cut", name)
+		checkCappedDocs(t, name, text, docs, lim)
+		assert.LessOrEqual(t, len(page), maxPage(lim, g), "%s: the page is larger than its limits allow", name)
 
 		assert.Equal(t, 2, strings.Count(text, "<script"), name)
 		assert.Nil(t, handlerAttr.Find(page), name)
 		assert.NotContains(t, text, "<veilige>", "%s: a passage text became markup", name)
 	}
-	checkCounts(t, in, rendered)
+	checkCounts(t, in, rendered, lim)
 	checkCSP(t, rendered)
 
 	// The same rows in another order: the same pages.
@@ -287,6 +325,157 @@ func checkCapped(t *testing.T, g generated, lim limits) {
 	for name := range rendered {
 		assert.True(t, bytes.Equal(rendered[name], again[name]), "%s: rows in another order give other bytes", name)
 	}
+}
+
+var (
+	heatSVG    = regexp.MustCompile(`(?s)aria-labelledby="heat-title heat-desc".*?</svg>`)
+	heatTable  = regexp.MustCompile(`(?s)<summary>[^<]*</summary>\n<div class="scroll" tabindex="0" role="region" aria-label="[^"]*">\n<table class="numbers">.*?</details>`)
+	rowLabel   = regexp.MustCompile(`<text class="rowlabel" x="8" y="\d+">([^<]+)</text>`)
+	rowHeader  = regexp.MustCompile(`<th scope="row"><code>([^<]+)</code></th>`)
+	scoreChart = regexp.MustCompile(`<h3 id="scores-\d+-h">[^<]*</h3>\n<p><span lang="nl">[^<]*</span> \(<code>([^<]+)</code>\)`)
+	covHeading = regexp.MustCompile(`<h4 id="coverage-\d+-h">`)
+	uncovLine  = regexp.MustCompile(`<p><code>([^<]+)</code> \(<span lang="nl">`)
+	capNoteOf  = regexp.MustCompile(`<p class="note chart-cap" id="([^"]+)">(.*?)</p>`)
+)
+
+// checkCappedDocs: the heat map (chart and table), the coverage charts and the Big Tech charts
+// of a page show the first documents in page order up to the limits, and each cut one says so
+// with both numbers and links the files of the tables that hold everything.
+func checkCappedDocs(t *testing.T, name, text string, docs shown, lim limits) {
+	t.Helper()
+	l := langNL
+	heatWant, covWant, scoreWant := "De heatmap en de tabel met dezelfde getallen tonen de eerste %s van de %s documenten",
+		"Deze grafiek en de tabel met dezelfde getallen tonen de eerste %s van de %s documenten van deze verkiezing",
+		"Hierboven staan de Big Tech-scores van de eerste %s van de %s documenten met scores"
+	if name == PageEN {
+		l = langEN
+		heatWant, covWant, scoreWant = "The heat map and its table show the first %s of the %s documents",
+			"This chart and its table show the first %s of the %s documents of this election",
+			"Above are the Big Tech scores of the first %s of the %s documents with scores"
+	}
+	notes := map[string]string{}
+	for _, m := range capNoteOf.FindAllStringSubmatch(text, -1) {
+		notes[m[1]] = m[2]
+	}
+	checkNote := func(id, format string, shown, total int, tables ...string) {
+		t.Helper()
+		note, ok := notes[id]
+		if !assert.True(t, ok, "%s: no note %s", name, id) {
+			return
+		}
+		assert.Contains(t, note, fmt.Sprintf(format, l.Int(int64(shown)), l.Int(int64(total))), "%s: %s", name, id)
+		for _, table := range tables {
+			for _, f := range []string{"parquet", "csv", "json"} {
+				assert.Contains(t, note, `<a href="`+f+"/"+table+"."+f+`">`+f+`</a>`, "%s: %s should link %s", name, id, table)
+			}
+		}
+		delete(notes, id)
+	}
+	rank := map[string]int{}
+	for i, id := range docs.order {
+		rank[id] = i
+	}
+
+	// The heat map: a row per document shown, in page order; its table only of those.
+	svg := heatSVG.FindString(text)
+	var rows []string
+	for _, m := range rowLabel.FindAllStringSubmatch(svg, -1) {
+		rows = append(rows, m[1])
+	}
+	assert.Equal(t, docs.order[:len(docs.heat)], rows, "%s: the heat map should show the first documents in page order", name)
+	table := heatTable.FindString(text[strings.Index(text, svg):])
+	require.NotEmpty(t, table, name)
+	last := -1
+	for _, m := range rowHeader.FindAllStringSubmatch(table, -1) {
+		assert.True(t, docs.heat[m[1]], "%s: the heat map's table shows %s, which its chart does not", name, m[1])
+		assert.GreaterOrEqual(t, rank[m[1]], last, "%s: the heat map's table is not in page order at %s", name, m[1])
+		last = rank[m[1]]
+	}
+	if len(docs.heat) < len(docs.order) {
+		checkNote("heat-cap", heatWant, len(docs.heat), len(docs.order), "documents", "passages", "document_parties")
+	}
+
+	// The Big Tech charts: the first documents with scores.
+	var charts []string
+	for _, m := range scoreChart.FindAllStringSubmatch(text, -1) {
+		charts = append(charts, m[1])
+	}
+	var want []string
+	for _, id := range docs.order {
+		if docs.scores[id] {
+			want = append(want, id)
+		}
+	}
+	assert.Equal(t, want, charts, "%s: the Big Tech charts should be of the first documents with scores", name)
+	if scored := docs.scoredDocs(); len(charts) < scored {
+		checkNote("scores-cap", scoreWant, len(charts), scored, "documents", "scores", "passages")
+	}
+
+	// The coverage charts: each election's first documents, covered (a row) or not (a line).
+	covStart := covHeading.FindAllStringIndex(text, -1)
+	require.NotEmpty(t, covStart, name)
+	end := strings.Index(text, `<section id="passages"`)
+	perElection := map[string]int{}
+	for _, id := range docs.order {
+		perElection[docs.election[id]]++
+	}
+	for i, at := range covStart {
+		to := end
+		if i+1 < len(covStart) {
+			to = covStart[i+1][0]
+		}
+		chart := text[at[0]:to]
+		var got []string
+		for _, m := range rowLabel.FindAllStringSubmatch(chart, -1) {
+			got = append(got, m[1])
+		}
+		for _, m := range uncovLine.FindAllStringSubmatch(chart, -1) {
+			got = append(got, m[1])
+		}
+		require.NotEmpty(t, got, "%s: coverage chart %d shows no document", name, i+1)
+		sort.Slice(got, func(i, j int) bool { return rank[got[i]] < rank[got[j]] })
+		e := docs.election[got[0]]
+		var want []string
+		for _, id := range docs.order {
+			if docs.election[id] == e && docs.coverage[id] {
+				want = append(want, id)
+			}
+		}
+		assert.Equal(t, want, got, "%s: coverage chart %d should show the first documents of %s", name, i+1, e)
+		if len(want) < perElection[e] {
+			checkNote(fmt.Sprintf("coverage-%d-cap", i+1), covWant, len(want), perElection[e], "documents", "document_parties")
+		}
+	}
+	assert.Empty(t, notes, "%s: notes of charts that are not cut", name)
+}
+
+// TestPageSize: with ten and fifty times more documents than the charts show, a page stays within
+// maxPage, which does not grow with documents beyond the limits (before the charts had limits, the
+// page of 3,000 documents was 12 MB, of 600 documents 3.8 MB).
+func TestPageSize(t *testing.T) {
+	lim := limits{browserPassages: 1500, browserBytes: 600_000, bulletPassages: 400, bulletBytes: 120_000,
+		heatDocs: 60, coverageDocs: 20, scoreDocs: 10}
+	for _, g := range []generated{{passages: 3000, docs: 600, parties: 6}, {passages: 3000, docs: 3000, parties: 6}} {
+		rendered, err := pages(genInput(t, g), lim)
+		require.NoError(t, err)
+		for name, page := range rendered {
+			assert.LessOrEqual(t, len(page), maxPage(lim, g), "%s of %d documents: the page is larger than its limits allow", name, g.docs)
+		}
+	}
+}
+
+// maxPage is how large a page of g may be at the limits: a fixed part (styles, script, summary,
+// downloads, tables and columns: under 100 kB), the browser's data block (its passages' JSON, and
+// 150 bytes for each document it lists, at most one per passage), the lists' passages (the text
+// escaped, at most 1.5 times as long, and 250 bytes of markup each), and for each document a chart
+// shows, 100 bytes and a bound per party: 450 bytes for a heat map cell with its table row, 500
+// for a coverage mark with its table row, 1,500 for a Big Tech bar with its table row, list and
+// cap note; and 1 kB for each note of a cut chart.
+func maxPage(lim limits, g generated) int {
+	elections := len(genElections)
+	return 100_000 + lim.browserBytes + 150*min(g.docs, lim.browserPassages) + 3*lim.bulletBytes/2 + 250*lim.bulletPassages +
+		(100+450*(g.parties+1))*min(g.docs, lim.heatDocs) + (100+500*g.parties)*min(g.docs, elections*lim.coverageDocs) +
+		(100+1_500*g.parties)*min(g.docs, lim.scoreDocs) + 1_000*(elections+2)
 }
 
 // rowsByID are the passages' data block entries as an uncapped page would hold them, by id:
@@ -308,8 +497,8 @@ func TestCappedRelease(t *testing.T) {
 	full, err := Pages(in)
 	require.NoError(t, err)
 	for _, lim := range []limits{
-		{browserPassages: 100, browserBytes: 1 << 30, bulletPassages: 7, bulletBytes: 1 << 30},
-		{browserPassages: 1 << 30, browserBytes: 20_000, bulletPassages: 1 << 30, bulletBytes: 900},
+		{browserPassages: 100, browserBytes: 1 << 30, bulletPassages: 7, bulletBytes: 1 << 30, heatDocs: 1 << 30, coverageDocs: 1 << 30, scoreDocs: 1 << 30},
+		{browserPassages: 1 << 30, browserBytes: 20_000, bulletPassages: 1 << 30, bulletBytes: 900, heatDocs: 1 << 30, coverageDocs: 1 << 30, scoreDocs: 1 << 30},
 	} {
 		capped, err := pages(in, lim)
 		require.NoError(t, err)
@@ -325,7 +514,7 @@ func TestCappedRelease(t *testing.T) {
 			assert.Less(t, len(someIDs), len(fullIDs), name)
 			assert.Equal(t, fullIDs[:len(someIDs)], someIDs, "%s %+v: the capped lists are not a prefix of the full ones", name, lim)
 		}
-		checkCounts(t, in, capped)
+		checkCounts(t, in, capped, lim)
 	}
 }
 
@@ -410,21 +599,24 @@ func TestPrefix(t *testing.T) {
 	}
 }
 
-// BenchmarkMemory reports the pages' peak heap over 100,000 and 500,000 generated passages
-// (see heappeak.Peak, and once more with the pages rendered; the heap before the run is subtracted) and
-// the size of a page. The browser and the lists hold at most pageLimits of passages, so the peak
-// grows only with the aggregates (documents × parties), not with the passages.
+// BenchmarkMemory reports the pages' peak heap (see heappeak.Peak, and once more with the pages
+// rendered; the heap before the run is subtracted) and the size of a page: over 100,000 and
+// 500,000 generated passages in 700 documents, and over 500,000 passages in 6,600 documents (2,200
+// of them with scores), about as many as a 1 GB corpus has. The browser and the lists hold at most
+// pageLimits of passages and the charts at most pageLimits of documents, so the peak grows with
+// neither the passages nor the documents shown, only with the small per-document aggregates that
+// readData keeps (see doc.go).
 //
 //	go test -run '^$' -bench Memory -benchtime 1x ./pipeline/site
 func BenchmarkMemory(b *testing.B) {
-	for _, n := range []int{100_000, 500_000} {
-		b.Run(fmt.Sprint(n), func(b *testing.B) {
+	for _, c := range []struct{ passages, docs int }{{100_000, 700}, {500_000, 700}, {500_000, 6_600}} {
+		b.Run(fmt.Sprintf("passages=%d/docs=%d", c.passages, c.docs), func(b *testing.B) {
 			for range b.N {
 				runtime.GC()
 				var base runtime.MemStats
 				runtime.ReadMemStats(&base)
 				h := &heappeak.Peak{}
-				g := generated{passages: n, docs: 700, parties: 21, every: 4096, probe: h.Sample}
+				g := generated{passages: c.passages, docs: c.docs, parties: 21, every: 4096, probe: h.Sample}
 				pages, err := Pages(genInput(b, g))
 				if err != nil {
 					b.Fatal(err)
