@@ -663,8 +663,20 @@ func (p *parser) repeatedEdges(ranges [][2]int) []headerRE {
 		if letterCount(c) < 10 {
 			continue
 		}
+		// A run that starts with a list marker is the start of points or bullets that begin alike
+		// ("1. We zorgen ervoor dat …", "2. We zorgen ervoor dat …"), not furniture, and neither is
+		// any shorter run inside it (".38 Nederlanden …" of "12.38 Nederlanden …"). The number is
+		// masked in c, so the marker is looked for in the text itself.
+		if x := o[0]; pointStart(p.t.S[ms[x.line].off(toks[x.line][x.from].s):]) {
+			for _, x := range o {
+				for t := x.from; t < x.to; t++ {
+					taken[[2]int{x.line, t}] = true
+				}
+			}
+			continue
+		}
 		lead := c
-		if bulletRE.MatchString(lead) || dashBulletRE.MatchString(lead) || numberRE.MatchString(lead) {
+		if bulletRE.MatchString(lead) || dashBulletRE.MatchString(lead) {
 			continue
 		}
 		// The digits behind each '#', per occurrence, and whether any of them varies.
@@ -753,6 +765,14 @@ func (p *parser) repeatedEdges(ranges [][2]int) []headerRE {
 		out = append(out, headerRE{compiled, pat, lit})
 	}
 	return out
+}
+
+// pointStart reports whether s starts with a point's number as numberRE reads one with a
+// full stop or a parenthesis in it ("1. ", "4) ", "12.38 "): a running header may start with a
+// bare page number ("12 Verkiezingsprogramma"), a point is numbered with punctuation.
+func pointStart(s string) bool {
+	m := numberRE.FindString(s)
+	return m != "" && strings.ContainsAny(m, ".)")
 }
 
 // headerRE is a running header found in the text: its pattern, and the longest stretch of it
