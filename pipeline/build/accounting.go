@@ -23,10 +23,29 @@ type accountingFile struct {
 	path, tmp string
 	f         *os.File
 	w         *bufio.Writer
-	buf       bytes.Buffer
-	enc       *json.Encoder
 	n         int
 	last      string // the id of the last document added
+}
+
+// accountingEntry is one document's accounting as it appears in accounting.json, encoded by
+// encodeAccounting (on the document's worker) for accountingFile.add to write.
+type accountingEntry struct {
+	id   string
+	text []byte
+}
+
+// encodeAccounting encodes one document's accounting as its entry of accounting.json. An entry
+// sits at depth two of the file ({"documents": [entry, …]}): the lines after its first start with
+// four spaces, and its members are indented by two more.
+func encodeAccounting(acc model.Accounting) (accountingEntry, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("    ", "  ")
+	if err := enc.Encode(acc); err != nil {
+		return accountingEntry{}, fmt.Errorf("build: write %s: document %s: %w", publish.AccountingFile, acc.DocumentID, err)
+	}
+	return accountingEntry{id: acc.DocumentID, text: bytes.TrimSuffix(buf.Bytes(), []byte("\n"))}, nil
 }
 
 func newAccountingFile(dir string) (*accountingFile, error) {
@@ -42,22 +61,22 @@ func newAccountingFile(dir string) (*accountingFile, error) {
 		return nil, fmt.Errorf("build: write %s: %w", a.path, err)
 	}
 	a.f, a.w = f, bufio.NewWriterSize(f, 1<<16)
-	// An entry sits at depth two of the file ({"documents": [entry, …]}): the lines after its
-	// first start with four spaces, and its members are indented by two more.
-	a.enc = json.NewEncoder(&a.buf)
-	a.enc.SetEscapeHTML(false)
-	a.enc.SetIndent("    ", "  ")
 	return a, nil
 }
 
 // add writes one document's accounting.
 func (a *accountingFile) add(acc model.Accounting) error {
-	if a.n > 0 && acc.DocumentID <= a.last {
-		return fmt.Errorf("build: write %s: document %q came after %q: documents must be finished in order of their ids (the registry sorts them)", a.path, acc.DocumentID, a.last)
+	e, err := encodeAccounting(acc)
+	if err != nil {
+		return err
 	}
-	a.buf.Reset()
-	if err := a.enc.Encode(acc); err != nil {
-		return fmt.Errorf("build: write %s: document %s: %w", a.path, acc.DocumentID, err)
+	return a.addEntry(e)
+}
+
+// addEntry writes one document's encoded accounting.
+func (a *accountingFile) addEntry(e accountingEntry) error {
+	if a.n > 0 && e.id <= a.last {
+		return fmt.Errorf("build: write %s: document %q came after %q: documents must be finished in order of their ids (the registry sorts them)", a.path, e.id, a.last)
 	}
 	sep := ",\n    "
 	if a.n == 0 {
@@ -66,11 +85,11 @@ func (a *accountingFile) add(acc model.Accounting) error {
 	if _, err := a.w.WriteString(sep); err != nil {
 		return fmt.Errorf("build: write %s: %w", a.path, err)
 	}
-	if _, err := a.w.Write(bytes.TrimSuffix(a.buf.Bytes(), []byte("\n"))); err != nil {
+	if _, err := a.w.Write(e.text); err != nil {
 		return fmt.Errorf("build: write %s: %w", a.path, err)
 	}
 	a.n++
-	a.last = acc.DocumentID
+	a.last = e.id
 	return nil
 }
 

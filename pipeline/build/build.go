@@ -253,11 +253,11 @@ func write(ctx context.Context, opts Options, dir string, set schemas.Set, reg *
 	// Documents are read, extracted, accounted and normalised by several workers at once, and
 	// checked and written here one at a time, in registry order.
 	type doc struct {
-		src  registry.Source
-		text *extract.Text
-		ex   *model.Extracted
-		acc  model.Accounting
-		res  normalize.Result
+		src   registry.Source
+		text  *extract.Text
+		acc   model.Accounting
+		entry accountingEntry // acc as accounting.json holds it
+		res   normalize.Result
 	}
 	perDoc := func(i int) (*doc, error) {
 		src := reg.Sources[i]
@@ -278,7 +278,12 @@ func write(ctx context.Context, opts Options, dir string, set schemas.Set, reg *
 		if opts.Carry != nil {
 			opts.Carry(src.ID, res.Passages)
 		}
-		return &doc{src: src, text: text, ex: ex, acc: acc, res: res}, nil
+		acc.Quality = quality(ex, res.Passages, acc)
+		entry, err := encodeAccounting(acc)
+		if err != nil {
+			return nil, err
+		}
+		return &doc{src: src, text: text, acc: acc, entry: entry, res: res}, nil
 	}
 	done := Progress{TotalDocuments: len(reg.Sources), TotalBytes: totalBytes}
 	// A long text holds up the writing of the ones after it; the other workers go on with those
@@ -299,7 +304,7 @@ func write(ctx context.Context, opts Options, dir string, set schemas.Set, reg *
 		if err != nil {
 			return err
 		}
-		src, text, ex, acc, res := d.src, d.text, d.ex, d.acc, d.res
+		src, text, acc, res := d.src, d.text, d.acc, d.res
 		if err := t.add("documents", res.Document); err != nil {
 			return err
 		}
@@ -321,8 +326,7 @@ func write(ctx context.Context, opts Options, dir string, set schemas.Set, reg *
 		chk.PassagesIn(res.Document, res.Passages, text.Raw)
 		chk.Provenance(res.Document, res.Passages, text.Raw, acc.Dropped)
 		chk.Scores(res.Scores, res.Parties)
-		acc.Quality = quality(ex, res.Passages, acc)
-		if err := acct.add(acc); err != nil {
+		if err := acct.addEntry(d.entry); err != nil {
 			return err
 		}
 		ds := DocumentSummary{DocumentID: src.ID, Format: src.Format, Parties: len(res.Parties), Passages: len(res.Passages),
