@@ -14,7 +14,10 @@
 //     or renamed, a type or key changes or a constraint tightens; minor when a table, column,
 //     document or rows are added, rows are removed or a constraint loosens; patch when only
 //     values or descriptive metadata change; and the next version number (Next);
-//   - the renderings: changes.json (Changes.JSON, complete and deterministic), one release
+//   - reading a release's changes.json back without its key lists (ReadSummary, streamed), for
+//     the pages and checks that need its counts and file list only;
+//   - the renderings: changes.json (Changes.JSON and Changes.WriteJSON, which streams it:
+//     complete and deterministic), one release
 //     section in Keep a Changelog style (Changes.Markdown, with long texts shortened to the
 //     changed stretch and long key lists cut) and CHANGELOG.md (ChangelogMarkdown).
 //

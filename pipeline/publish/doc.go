@@ -10,9 +10,12 @@
 //     as Parquet row groups, CSV records and JSON lines, so memory does not grow with the
 //     number of rows; the bytes depend only on the rows and the schemas;
 //   - putting a finished output folder in place atomically (Stage, Staging.Commit) and
-//     writing small files atomically (WriteFileAtomic, WriteJSON);
+//     writing small files atomically (WriteFileAtomic, WriteJSON); JSON too large to build in
+//     memory is written as a stream of the same bytes (StreamJSON);
 //   - reading the three formats back into canonical cells (ReadParquet, ReadCSV, ReadJSON),
-//     the same Go types model.Row.Values returns, with errors that name file, row and column.
+//     the same Go types model.Row.Values returns, with errors that name file, row and column;
+//     as streams with one batch in memory (ScanParquet, ScanCSV, ScanJSON), and from Parquet
+//     only the columns asked for (ScanParquetColumns).
 //
 // It does not parse raw texts, decide which rows exist or in which order (callers sort), or
 // apply validation rules such as patterns, enums, uniqueness or foreign keys: it only
