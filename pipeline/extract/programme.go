@@ -183,9 +183,15 @@ func (p *parser) furniture(first, last int) []cut {
 	}
 	// 3. Running headers and footers: a stretch at the start or end of two or more lines that is
 	// the same once digits are masked, and that looks like furniture rather than prose.
+	holding := map[string][]int{} // linesHolding by literal: headers often share one ("overheid")
 	for _, h := range p.repeatedEdges(lc.ranges()) {
 		varying := strings.Contains(h.re.String(), "[0-9]{1,4}")
-		for _, k := range p.linesHolding(lines, h.lit) {
+		ks, ok := holding[h.lit]
+		if !ok {
+			ks = p.linesHolding(lines, h.lit)
+			holding[h.lit] = ks
+		}
+		for _, k := range ks {
 			l := lines[k]
 			for _, m := range h.pat.findAll(p.t.S[l.s:l.e]) {
 				s, e := p.trimRange(l.s+m[0], l.s+m[1])
