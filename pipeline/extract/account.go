@@ -22,7 +22,7 @@ func Account(t *Text, ex *model.Extracted) (model.Accounting, error) {
 	for i, c := range classes {
 		idx[c] = uint8(i + 1)
 	}
-	dropped := idx[model.ClassDropped]
+	dropped, passage := idx[model.ClassDropped], idx[model.ClassPassage]
 	mark := func(s, e int64, c model.Class, what string) error {
 		if s < 0 || e > int64(len(t.Raw)) || s > e {
 			return fmt.Errorf("%s: %s span %d..%d lies outside the file (%d bytes)", t.File, what, s, e, len(t.Raw))
@@ -59,13 +59,21 @@ func Account(t *Text, ex *model.Extracted) (model.Accounting, error) {
 				i++
 				continue
 			}
+			// The stretch up to the next dropped byte is the passage's, marked as it is found
+			// (mark, without reading it twice).
 			j := i
-			for j < u.End && classOf[j] != dropped {
-				j++
+			for ; j < u.End && classOf[j] != dropped; j++ {
+				if classOf[j] != none {
+					e := j
+					for e < u.End && classOf[e] != dropped {
+						e++
+					}
+					l, col := position(t.Raw, int(j))
+					return acc, fmt.Errorf("%s:%d:%d: %s span %d..%d overlaps another span", t.File, l, col, u.Kind, i, e)
+				}
+				classOf[j] = passage
 			}
-			if err := mark(i, j, model.ClassPassage, string(u.Kind)); err != nil {
-				return acc, err
-			}
+			acc.Classes[model.ClassPassage] += j - i
 			i = j
 		}
 	}

@@ -251,7 +251,7 @@ func (p *parser) inlineMarkup(s, e int) []cut {
 		cs = append(cs, cut{s + a, s + b, ReasonMarkup})
 	}
 	bracket, angle := strings.IndexByte(t, '[') >= 0, strings.IndexByte(t, '<') >= 0
-	if bracket {
+	if bracket && strings.Contains(t, "](") { // a link or image needs "](" (and "[" before it)
 		for _, m := range mdLinkRE.FindAllStringSubmatchIndex(t, -1) {
 			add(m[0], m[2]) // "[" or "!["
 			add(m[3], m[1]) // "](url)"

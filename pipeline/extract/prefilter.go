@@ -426,8 +426,24 @@ const (
 // bullet glyph anywhere, for glueBullet to look at.
 func glueHints(t string) int {
 	h := 0
-	for i := 0; i+1 < len(t); i++ {
-		c, d := t[i], t[i+1]
+	up := 0 // how many bytes that may belong to capitals end at t[j]
+	for j := 0; j < len(t); j++ {
+		c := t[j]
+		k := glueClass[c]
+		// capsBeforeLower: four bytes of capitals, then a byte of a lower-case letter here.
+		if up >= 4 && k&classLower != 0 {
+			h |= hintCapsWords
+		}
+		if k&classUpper == 0 {
+			up = 0
+		} else if up++; up >= 4 && j >= 4 && glueClass[t[j-4]]&classLower != 0 {
+			// capsAfterLower: a byte of a lower-case letter, then four of capitals ending here.
+			h |= hintCaps
+		}
+		if k&classSpecial == 0 || j+1 == len(t) {
+			continue
+		}
+		d := t[j+1]
 		switch {
 		case c == '.' || c == '!' || c == '?' || c == ':':
 			if mayUpper(d) {
@@ -442,7 +458,7 @@ func glueHints(t string) int {
 			}
 		case c == 0xE2:
 			// • is E2 80 A2; ▶ ► ■ ▪ E2 96 …; ● E2 97 8F.
-			if d == 0x96 || d == 0x97 || d == 0x80 && i+2 < len(t) && t[i+2] == 0xA2 {
+			if d == 0x96 || d == 0x97 || d == 0x80 && j+2 < len(t) && t[j+2] == 0xA2 {
 				h |= hintBullet
 			}
 		case c == 0xEF:
@@ -450,15 +466,31 @@ func glueHints(t string) int {
 				h |= hintBullet
 			}
 		}
-		if i+4 < len(t) {
-			lowerish := 'a' <= c && c <= 'z' || c >= utf8.RuneSelf
-			if lowerish && mayUpper(d) && mayUpper(t[i+2]) && mayUpper(t[i+3]) && mayUpper(t[i+4]) {
-				h |= hintCaps
-			}
-			if e := t[i+4]; ('a' <= e && e <= 'z' || e >= utf8.RuneSelf) && mayUpper(c) && mayUpper(d) && mayUpper(t[i+2]) && mayUpper(t[i+3]) {
-				h |= hintCapsWords
-			}
-		}
 	}
 	return h
 }
+
+// glueClass sorts the bytes for glueHints: those that may belong to a capital or to a lower-case
+// letter (bytes of other runes are both), and those that start one of the two-byte tests.
+var glueClass = func() (t [256]uint8) {
+	for c := 0; c < 256; c++ {
+		b := byte(c)
+		if mayUpper(b) {
+			t[c] |= classUpper
+		}
+		if 'a' <= b && b <= 'z' || b >= utf8.RuneSelf {
+			t[c] |= classLower
+		}
+		switch b {
+		case '.', '!', '?', ':', ' ', '\t', 0xE2, 0xEF:
+			t[c] |= classSpecial
+		}
+	}
+	return t
+}()
+
+const (
+	classUpper = 1 << iota
+	classLower
+	classSpecial
+)

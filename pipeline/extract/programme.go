@@ -183,9 +183,15 @@ func (p *parser) furniture(first, last int) []cut {
 	}
 	// 3. Running headers and footers: a stretch at the start or end of two or more lines that is
 	// the same once digits are masked, and that looks like furniture rather than prose.
+	holding := map[string][]int{} // linesHolding by literal: headers often share one ("overheid")
 	for _, h := range p.repeatedEdges(lc.ranges()) {
 		varying := strings.Contains(h.re.String(), "[0-9]{1,4}")
-		for _, k := range p.linesHolding(lines, h.lit) {
+		ks, ok := holding[h.lit]
+		if !ok {
+			ks = p.linesHolding(lines, h.lit)
+			holding[h.lit] = ks
+		}
+		for _, k := range ks {
 			l := lines[k]
 			for _, m := range h.pat.findAll(p.t.S[l.s:l.e]) {
 				s, e := p.trimRange(l.s+m[0], l.s+m[1])
@@ -200,8 +206,10 @@ func (p *parser) furniture(first, last int) []cut {
 		}
 	}
 	// What is left of a line after its header went may be just the page number ("…2021 78").
+	var rest [][2]int // what is left of a line, reused line after line
 	for k, l := range lines {
-		for _, r := range p.residual(l.s, l.e, lc.of[k]) {
+		rest = p.appendResidual(rest[:0], l.s, l.e, lc.of[k])
+		for _, r := range rest {
 			if t := p.t.S[r[0]:r[1]]; pageLineRE.MatchString(t) && !(r[0] == l.s && r[1] == l.e) {
 				add(r[0], r[1], ReasonPageNumber)
 				for _, f := range strings.Fields(t) {
@@ -216,7 +224,8 @@ func (p *parser) furniture(first, last int) []cut {
 	// number in the text is not taken for one.
 	var glued []pageCand
 	for k, l := range lines {
-		for _, r := range p.residual(l.s, l.e, lc.of[k]) {
+		rest = p.appendResidual(rest[:0], l.s, l.e, lc.of[k])
+		for _, r := range rest {
 			t := p.t.S[r[0]:r[1]]
 			if m := gluedEnd(t); m != nil && !p.knownToken(t, m[4]) {
 				f := strings.Fields(t[m[4]:m[5]])
@@ -446,8 +455,10 @@ func (p *parser) trimRange(s, e int) (int, int) {
 }
 
 // residual returns the parts of [s, e) that no cut covers, trimmed.
-func (p *parser) residual(s, e int, cuts []cut) [][2]int {
-	var out [][2]int
+func (p *parser) residual(s, e int, cuts []cut) [][2]int { return p.appendResidual(nil, s, e, cuts) }
+
+// appendResidual appends residual(s, e, cuts) to out.
+func (p *parser) appendResidual(out [][2]int, s, e int, cuts []cut) [][2]int {
 	pos := s
 	for _, c := range cuts {
 		if c.end <= pos || c.start >= e {
@@ -1261,7 +1272,8 @@ func (p *parser) furnitureLike(s string) bool {
 // where text was glued on without a space (a heading after a sentence, capitals after a word).
 // The cuts are sorted by their start.
 func (p *parser) segments(first, last int, cuts []cut) []seg {
-	var out []seg
+	out := make([]seg, 0, last-first) // about a segment a line
+	var rs [][2]int                   // what furniture leaves of a line, reused line after line
 	blank := false
 	for i := first; i < last; i++ {
 		l := p.lines[i]
@@ -1272,7 +1284,7 @@ func (p *parser) segments(first, last int, cuts []cut) []seg {
 		for n < len(cuts) && cuts[n].start < e {
 			n++
 		}
-		rs := p.residual(s, e, cuts[k:n])
+		rs = p.appendResidual(rs[:0], s, e, cuts[k:n])
 		if len(rs) == 0 {
 			if s == e {
 				blank = true
@@ -1908,6 +1920,11 @@ func (a *assembler) flushUnit() {
 // before it is an abbreviation, or the next word is "en"/"of" ("soft- en hardware").
 func (p *parser) joinLines(lines []string) (string, bool) {
 	var sb strings.Builder
+	n := 0
+	for _, l := range lines {
+		n += len(l) + 1
+	}
+	sb.Grow(n)
 	removed := false
 	for i, text := range lines {
 		if i+1 == len(lines) {

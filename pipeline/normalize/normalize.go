@@ -18,16 +18,22 @@ import (
 // kept as written: no folding of ’ “ ” or accents. Text that is already so (most of it) is returned
 // as it is, without a copy.
 func Text(s string) string {
-	done, ascii := normalizedASCII(s)
-	if !ascii {
-		s = norm.NFC.String(s) // ASCII is its own NFC
-		done = normalized(s)
+	if t, ok := textASCII(s); ok {
+		return t // ASCII is its own NFC
 	}
-	if done {
+	s = norm.NFC.String(s)
+	if normalized(s) {
 		return s
 	}
 	var b strings.Builder
 	b.Grow(len(s))
+	collapse(&b, s)
+	return b.String()
+}
+
+// collapse writes s to b with every run of white space made one space and leading and trailing
+// white space left out, as Text does; what b holds already counts as text before s.
+func collapse(b *strings.Builder, s string) {
 	space := false
 	for i := 0; i < len(s); {
 		if c := s[i]; c < utf8.RuneSelf {
@@ -39,7 +45,7 @@ func Text(s string) string {
 				continue
 			}
 			j := i + 1
-			for j < len(s) && s[j] < utf8.RuneSelf && !asciiSpace(s[j]) {
+			for j < len(s) && plainASCII[s[j]] {
 				j++
 			}
 			if space && b.Len() > 0 {
@@ -62,30 +68,42 @@ func Text(s string) string {
 		space = false
 		b.WriteRune(r) // U+FFFD for a byte that is not UTF-8, as ranging over s gives
 	}
-	return b.String()
 }
 
-// normalizedASCII reports whether s is ASCII (ascii) and, if it is, whether Text would return it
-// unchanged (normalized, see there), in one pass; it stops at the first byte that is not ASCII.
-func normalizedASCII(s string) (done, ascii bool) {
-	done = true
-	for i := 0; i < len(s); i++ {
+// textASCII is Text(s) for s in ASCII, and false for any other s: the stretch at the start that is
+// normal already is passed over, and only from the first white space that changes on is a copy
+// made.
+func textASCII(s string) (string, bool) {
+	i := 0
+	for ; i < len(s); i++ {
 		c := s[i]
 		if plainASCII[c] {
 			continue
 		}
-		switch {
-		case c >= utf8.RuneSelf:
-			return false, false
-		case c == ' ':
-			if i == 0 || i == len(s)-1 || s[i+1] == ' ' {
-				done = false
-			}
-		default: // other ASCII white space
-			done = false
+		if c >= utf8.RuneSelf {
+			return "", false
+		}
+		// A single space between two other characters stays (a byte that is not ASCII after
+		// it stops the loop next).
+		if c == ' ' && i > 0 && i+1 < len(s) && (plainASCII[s[i+1]] || s[i+1] >= utf8.RuneSelf) {
+			continue
+		}
+		break
+	}
+	if i == len(s) {
+		return s, true
+	}
+	for k := i; k < len(s); k++ {
+		if s[k] >= utf8.RuneSelf {
+			return "", false
 		}
 	}
-	return done, true
+	// s[:i] is normal and ends in another character than white space (or is empty).
+	var b strings.Builder
+	b.Grow(len(s))
+	b.WriteString(s[:i])
+	collapse(&b, s[i:])
+	return b.String(), true
 }
 
 // plainASCII[c] is set for the ASCII bytes other than white space.
