@@ -14,7 +14,7 @@ type textish int
 
 func (t textish) MarshalText() ([]byte, error) { return []byte(strings.Repeat("t", int(t))), nil }
 
-type ptrJSON struct{ n int }
+type ptrJSON struct{}
 
 func (p *ptrJSON) MarshalJSON() ([]byte, error) { return []byte(`{"n": 1}`), nil }
 
@@ -76,7 +76,7 @@ func randString(r *rand.Rand) string {
 }
 
 func randInner(r *rand.Rand) inner {
-	in := inner{A: randString(r), T: textish(r.IntN(3)), NoTag: r.Float64() * 1e6}
+	in := inner{A: randString(r), T: textish(r.IntN(3)), NoTag: r.Float64() * 1e6, skip: r.IntN(2)} // skip: unexported, never written out
 	if r.IntN(2) == 0 {
 		for range r.IntN(4) {
 			in.B = append(in.B, randString(r))
