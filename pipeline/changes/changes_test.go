@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -734,6 +735,11 @@ func TestReadSummary(t *testing.T) {
 		got, err := ReadSummary(path)
 		require.NoError(t, err, path)
 		require.Equal(t, &want, got, path)
+
+		h, err := ReadHead(path)
+		require.NoError(t, err, path)
+		require.Equal(t, &Changes{Version: want.Version, Previous: want.Previous, Date: want.Date, Notes: want.Notes,
+			Validation: want.Validation, FirstRelease: want.FirstRelease, Level: want.Level, Reasons: want.Reasons}, h, path)
 	}
 	require.True(t, listedSome, "some file lists keys or rows, so that leaving them out is tested")
 
@@ -742,4 +748,15 @@ func TestReadSummary(t *testing.T) {
 	_, err = ReadSummary(bad)
 	require.ErrorContains(t, err, bad)
 	require.ErrorContains(t, err, "tables")
+	var se *model.SourceError
+	require.ErrorAs(t, err, &se)
+
+	// ReadHead stops after the head: what follows it is not read.
+	require.NoError(t, os.WriteFile(bad, []byte(`{"version": "1.0.1", "previous": "1.0.0", "date": "2026-12-01", "notes": "", `+
+		`"validation": null, "first_release": false, "level": "patch", "reasons": ["r"], "documents": {"added": [`), 0o644))
+	h, err := ReadHead(bad)
+	require.NoError(t, err)
+	require.Equal(t, &Changes{Version: "1.0.1", Previous: "1.0.0", Date: "2026-12-01", Level: LevelPatch, Reasons: []string{"r"}}, h)
+	_, err = ReadHead(filepath.Join(t.TempDir(), "missing.json"))
+	require.ErrorIs(t, err, fs.ErrNotExist)
 }

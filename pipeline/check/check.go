@@ -290,8 +290,12 @@ func (f *folder) releaseComplete() {
 	path := filepath.Join(f.dir, publish.ChangesFile)
 	if _, err := os.Stat(path); err == nil {
 		c, err := changes.ReadSummary(path)
+		var se *model.SourceError
+		if errors.As(err, &se) {
+			err = errors.New(se.Msg)
+		}
 		if err != nil {
-			f.fail("file.release_complete", "", publish.ChangesFile, fmt.Sprintf("not valid JSON: %v", strings.TrimPrefix(err.Error(), path+": ")))
+			f.fail("file.release_complete", "", publish.ChangesFile, fmt.Sprintf("not valid JSON: %v", err))
 		} else if len(c.Files) > 0 {
 			want = c.Files
 		}

@@ -1,7 +1,6 @@
 package release
 
 import (
-	"bufio"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -164,48 +163,9 @@ func recordFingerprint(out, inputs, version string) {
 
 // latestValidation is the validation summary the latest release recorded.
 func latestValidation(dir string) *changes.Validation {
-	var v *changes.Validation
-	if decodeHead(filepath.Join(dir, ChangesFile), map[string]any{"validation": &v}) != nil {
+	c, err := changes.ReadHead(filepath.Join(dir, ChangesFile))
+	if err != nil {
 		return nil
 	}
-	return v
-}
-
-// decodeHead decodes the named members of the JSON object in the file at path into the values
-// given, reading only as far as the last of them: changes.json starts with the release's facts
-// and ends with its row changes, which can run to many megabytes. Members not found stay as they
-// are.
-func decodeHead(path string, want map[string]any) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	dec := json.NewDecoder(bufio.NewReader(f))
-	if tok, err := dec.Token(); err != nil {
-		return err
-	} else if tok != json.Delim('{') {
-		return fmt.Errorf("found %v, want an object", tok)
-	}
-	left := len(want)
-	for left > 0 && dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return err
-		}
-		key, _ := tok.(string)
-		to, ok := want[key]
-		if !ok {
-			var skip json.RawMessage
-			if err := dec.Decode(&skip); err != nil {
-				return err
-			}
-			continue
-		}
-		if err := dec.Decode(to); err != nil {
-			return fmt.Errorf("%s: %w", key, err)
-		}
-		left--
-	}
-	return nil
+	return c.Validation
 }

@@ -254,7 +254,7 @@ func indexPage(out, raw string, versions []string) ([]byte, error) {
 			return nil, fmt.Errorf("release: %w", err)
 		}
 		if err != nil {
-			return nil, &model.SourceError{File: path, Msg: strings.TrimPrefix(err.Error(), path+": "), Hint: "a release folder is never edited by hand"}
+			return nil, err // a *model.SourceError
 		}
 		entries = append(entries, site.Entry{Version: v, Date: mustDate(ch.Date), Changes: ch, Pages: hasPages(dir)})
 	}

@@ -170,18 +170,10 @@ func readInfo(out, version string) (*info, error) {
 
 // readInfoIn reads what the release folder dir says about itself in its changes.json.
 func readInfoIn(dir string) (*info, error) {
-	var c struct {
-		Version, Date, Notes string
-		Level                changes.Level
-	}
-	path := filepath.Join(dir, ChangesFile)
-	err := decodeHead(path, map[string]any{"version": &c.Version, "date": &c.Date, "notes": &c.Notes, "level": &c.Level})
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return nil, err // not readable: the caller says what is missing
-	}
+	// An *fs.PathError (not readable: the caller says what is missing) or a *model.SourceError.
+	c, err := changes.ReadHead(filepath.Join(dir, ChangesFile))
 	if err != nil {
-		return nil, &model.SourceError{File: path, Msg: err.Error(), Hint: "a release folder is never edited by hand"}
+		return nil, err
 	}
 	return &info{Version: c.Version, Date: c.Date, Notes: c.Notes, Level: c.Level, Dir: dir}, nil
 }

@@ -3,6 +3,7 @@ package release
 import (
 	"context"
 	"encoding/json"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -533,4 +534,19 @@ func TestFingerprint(t *testing.T) {
 	assert.Equal(t, UpToDate, res.Status)
 	assert.Equal(t, "1.0.1", res.Version)
 	assert.True(t, res.Fingerprint)
+}
+
+// TestReadInfoBrokenChanges: a release folder whose changes.json is not JSON is an error that
+// names the file; one without changes.json is the file system's error, for the caller to name.
+func TestReadInfoBrokenChanges(t *testing.T) {
+	dir := t.TempDir()
+	_, err := readInfoIn(dir)
+	require.ErrorIs(t, err, fs.ErrNotExist)
+	path := filepath.Join(dir, ChangesFile)
+	require.NoError(t, os.WriteFile(path, []byte(`{"version": "1.0.0", "date": `), 0o644))
+	_, err = readInfoIn(dir)
+	var se *model.SourceError
+	require.ErrorAs(t, err, &se)
+	require.Equal(t, path, se.File)
+	require.Contains(t, err.Error(), "never edited by hand")
 }
