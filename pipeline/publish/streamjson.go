@@ -17,7 +17,7 @@ import (
 // release's changes.json lists every passage key of a first release, which at a million passages
 // is a text of tens of megabytes that EncodeJSON would first build in one buffer.
 func StreamJSON(w io.Writer, v any) error {
-	s := &jsonStream{w: bufio.NewWriterSize(w, 64<<10)}
+	s := &jsonStream{w: bufio.NewWriterSize(w, 64<<10), marshals: map[reflect.Type]bool{}}
 	s.enc = json.NewEncoder(&s.buf)
 	s.enc.SetEscapeHTML(false)
 	s.value(reflect.ValueOf(v), "")
@@ -31,10 +31,11 @@ func StreamJSON(w io.Writer, v any) error {
 }
 
 type jsonStream struct {
-	w   *bufio.Writer
-	buf bytes.Buffer
-	enc *json.Encoder
-	err error
+	w        *bufio.Writer
+	buf      bytes.Buffer
+	enc      *json.Encoder
+	err      error
+	marshals map[reflect.Type]bool // marshals(t), asked once per type: a key list has millions of strings
 }
 
 var (
@@ -93,7 +94,12 @@ func (s *jsonStream) value(v reflect.Value, indent string) {
 		return
 	}
 	t := v.Type()
-	if marshals(t) {
+	m, ok := s.marshals[t]
+	if !ok {
+		m = marshals(t)
+		s.marshals[t] = m
+	}
+	if m {
 		s.whole(v, indent)
 		return
 	}
