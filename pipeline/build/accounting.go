@@ -64,15 +64,6 @@ func newAccountingFile(dir string) (*accountingFile, error) {
 	return a, nil
 }
 
-// add writes one document's accounting.
-func (a *accountingFile) add(acc model.Accounting) error {
-	e, err := encodeAccounting(acc)
-	if err != nil {
-		return err
-	}
-	return a.addEntry(e)
-}
-
 // addEntry writes one document's encoded accounting.
 func (a *accountingFile) addEntry(e accountingEntry) error {
 	if a.n > 0 && e.id <= a.last {

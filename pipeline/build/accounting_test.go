@@ -28,7 +28,7 @@ func TestAccountingFileBytes(t *testing.T) {
 		a, err := newAccountingFile(dir)
 		require.NoError(t, err)
 		for _, d := range docs[:n] {
-			require.NoError(t, a.add(d))
+			require.NoError(t, add(a, d))
 		}
 		require.NoError(t, a.commit())
 		got, err := os.ReadFile(filepath.Join(dir, publish.AccountingFile))
@@ -54,8 +54,8 @@ func TestAccountingFileOrder(t *testing.T) {
 		dir := t.TempDir()
 		a, err := newAccountingFile(dir)
 		require.NoError(t, err)
-		require.NoError(t, a.add(model.Accounting{DocumentID: ids[0]}))
-		err = a.add(model.Accounting{DocumentID: ids[1]})
+		require.NoError(t, add(a, model.Accounting{DocumentID: ids[0]}))
+		err = add(a, model.Accounting{DocumentID: ids[1]})
 		require.Error(t, err)
 		assert.Contains(t, err.Error(), `document "`+ids[1]+`" came after "`+ids[0]+`"`)
 		a.abort()
@@ -64,4 +64,13 @@ func TestAccountingFileOrder(t *testing.T) {
 		assert.Empty(t, entries, "abort removes the unfinished file")
 		a.abort() // a second abort does nothing
 	}
+}
+
+// add encodes a document's accounting as its worker does and writes it.
+func add(a *accountingFile, acc model.Accounting) error {
+	e, err := encodeAccounting(acc)
+	if err != nil {
+		return err
+	}
+	return a.addEntry(e)
 }
