@@ -95,6 +95,29 @@ func TestReleaseCommand(t *testing.T) {
 	assert.Contains(t, stdout, "volstrekt")
 	assert.Contains(t, stdout, "volkomen")
 
+	// diff --json takes the date, notes and validation of NEW from the head of its changes.json.
+	code, stdout, stderr = runCLI("diff", "--out", out, "--json", "v1.0.0", "v1.0.1")
+	require.Equal(t, exitOK, code, stderr)
+	var ds struct { // the changes sit beside the status
+		Status, Version, Previous, Date string
+		Validation                      *struct{ Valid bool }
+	}
+	require.NoError(t, json.Unmarshal([]byte(stdout), &ds), stdout)
+	assert.Equal(t, "compared", ds.Status)
+	assert.Equal(t, "1.0.1", ds.Version)
+	assert.Equal(t, "1.0.0", ds.Previous)
+	assert.Equal(t, "2026-11-24", ds.Date)
+	require.NotNil(t, ds.Validation)
+	assert.True(t, ds.Validation.Valid)
+
+	// A changes.json that is not JSON is an input error naming the file.
+	broken := filepath.Join(t.TempDir(), "v1.0.1")
+	copyTree(t, filepath.Join(out, "releases", "v1.0.1"), broken)
+	require.NoError(t, os.WriteFile(filepath.Join(broken, "changes.json"), []byte(`{"version": "1.0.1", "date": `), 0o644))
+	code, _, stderr = runCLI("diff", "--out", out, "v1.0.0", broken)
+	assert.Equal(t, exitInvalid, code)
+	assert.Contains(t, stderr, filepath.Join(broken, "changes.json"))
+
 	code, _, stderr = runCLI("release", "--raw", raw, "--out", out, "--date", "24-11-2026")
 	assert.Equal(t, exitUsage, code)
 	assert.Contains(t, stderr, "--date")

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -167,14 +168,11 @@ func runDiff(ctx context.Context, s *session, o diffOptions, sum *diffSummary) e
 // notes and validation summary from its changes.json, a build's validation from its
 // validation.json.
 func describe(ch *changes.Changes, dir string) error {
-	if b, err := os.ReadFile(filepath.Join(dir, release.ChangesFile)); err == nil {
-		var rel struct {
-			Date, Notes string
-			Validation  *changes.Validation
-		}
-		if err := json.Unmarshal(b, &rel); err != nil {
-			return model.Classified(model.ErrInput, &model.SourceError{File: filepath.Join(dir, release.ChangesFile), Msg: err.Error(), Hint: "a release folder is never edited by hand"})
-		}
+	// Only the head of changes.json is read: a first release's lists every key of every table.
+	rel, err := changes.ReadHead(filepath.Join(dir, release.ChangesFile))
+	var pe *fs.PathError
+	switch {
+	case err == nil:
 		if ch.Date == "" {
 			ch.Date = rel.Date
 		}
@@ -185,6 +183,8 @@ func describe(ch *changes.Changes, dir string) error {
 			ch.Validation = rel.Validation
 		}
 		return nil
+	case !errors.As(err, &pe):
+		return model.Classified(model.ErrInput, err)
 	}
 	if ch.Validation != nil {
 		return nil
