@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -190,6 +191,8 @@ func TestJSONLogs(t *testing.T) {
 	require.Equal(t, exitOK, code)
 	assert.Equal(t, "published", sum["status"])
 	assert.Equal(t, "patch", sum["level"])
+	built := lines[len(lines)-1]["raw_bytes"]
+	assert.NotEmpty(t, built, "a release says how many bytes of raw text its build read")
 	for _, l := range lines {
 		if l["msg"] == "published" {
 			assert.Equal(t, "patch", l["release_level"], "the release level has its own key")
@@ -197,16 +200,28 @@ func TestJSONLogs(t *testing.T) {
 		}
 	}
 
-	code, sum, _ = runJSON(t, "release", "--raw", raw, "--out", out, "--date", "2026-11-25")
+	code, sum, lines = runJSON(t, "release", "--raw", raw, "--out", out, "--date", "2026-11-25")
 	require.Equal(t, exitOK, code)
 	assert.Equal(t, "up-to-date", sum["status"])
 	assert.Equal(t, "1.0.1", sum["version"])
 	assert.Equal(t, "1.0.0", sum["previous"], "up to date: previous is the release before the latest")
+	assert.Equal(t, true, sum["by_fingerprint"])
+	var hashed int64
+	require.NoError(t, filepath.WalkDir(raw, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			st, err := d.Info()
+			require.NoError(t, err)
+			hashed += st.Size()
+		}
+		return err
+	}))
+	assert.Equal(t, json.Number(fmt.Sprint(hashed)), lines[len(lines)-1]["raw_bytes"], "up to date by fingerprint: every raw file was hashed")
 
-	code, sum, _ = runJSON(t, "verify", "--raw", raw, "--out", out)
+	code, sum, lines = runJSON(t, "verify", "--raw", raw, "--out", out)
 	require.Equal(t, exitOK, code)
 	assert.Equal(t, "verified", sum["status"])
 	assert.Equal(t, "1.0.1", sum["version"])
+	assert.Equal(t, built, lines[len(lines)-1]["raw_bytes"], "verify's rebuild read what the release's build read")
 
 	code, sum, _ = runJSON(t, "diff", "--out", out, "v1.0.0", "v1.0.1")
 	require.Equal(t, exitOK, code)

@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -16,7 +15,6 @@ import (
 
 	"github.com/standpunten/standpunten/pipeline/changes"
 	"github.com/standpunten/standpunten/pipeline/model"
-	"github.com/standpunten/standpunten/pipeline/registry"
 	"github.com/standpunten/standpunten/pipeline/release"
 )
 
@@ -197,7 +195,7 @@ func runRelease(ctx context.Context, s *session, o releaseOptions, sum *releaseS
 		return err
 	}
 	s.status = string(res.Status)
-	s.rawBytes = registeredBytes(o.Raw)
+	s.rawBytes = res.RawBytes
 	sum.Version, sum.Previous, sum.Level, sum.Reasons, sum.Path, sum.Validation = res.Version, res.Previous, res.Level.String(), res.Reasons, res.Path, res.Validation
 	sum.ByFingerprint = res.Fingerprint
 	if o.JSON {
@@ -231,22 +229,6 @@ func failpoint(ctx context.Context, spec string) func(string) {
 			select {} // the signal ends the process
 		}
 	}
-}
-
-// registeredBytes is the size of the raw texts registered in raw/sources.toml, which a release
-// or verify run read; 0 when the registry cannot be read.
-func registeredBytes(raw string) int64 {
-	reg, err := registry.Load(raw)
-	if err != nil {
-		return 0
-	}
-	var n int64
-	for _, src := range reg.Sources {
-		if st, err := os.Stat(filepath.Join(raw, src.File)); err == nil {
-			n += st.Size()
-		}
-	}
-	return n
 }
 
 func printRelease(w io.Writer, res *release.Result) {

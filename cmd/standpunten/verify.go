@@ -79,7 +79,7 @@ func runVerify(ctx context.Context, s *session, o verifyOptions, sum *verifySumm
 				fmt.Fprintf(s.stderr, "mismatch: %s\n", m)
 			}
 		}
-		s.rawBytes = registeredBytes(o.Raw)
+		s.rawBytes = res.RawBytes
 	}
 	if errors.Is(err, model.ErrInvalid) && res != nil {
 		s.failStatus = "mismatch"

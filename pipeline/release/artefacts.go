@@ -34,6 +34,7 @@ type draft struct {
 	citation string
 	computed changes.Level // the level the data and files call for, before --bump
 	skip     bool          // nothing to publish: the latest release is up to date
+	rawBytes int64         // bytes of the raw texts the build read
 	pages    map[string][]byte
 }
 

@@ -31,15 +31,16 @@ type fingerprintRecord struct {
 // itself (its executable's bytes, so any change of code or Go version counts), the size limit and
 // every file under the raw folder (path and bytes: texts, registry and dataset metadata alike;
 // schemas are compiled into the program). A run takes it before it builds, so a text changed
-// while it runs makes the record stale rather than wrongly fresh.
-func inputsHash(raw string, maxBytes int64) (string, error) {
+// while it runs makes the record stale rather than wrongly fresh. rawBytes is the size of the
+// files under raw it hashed.
+func inputsHash(raw string, maxBytes int64) (hash string, rawBytes int64, err error) {
 	h := sha256.New()
 	exe, err := os.Executable()
 	if err != nil {
-		return "", err
+		return "", 0, err
 	}
-	if err := hashFile(h, "program", exe); err != nil {
-		return "", err
+	if _, err := hashFile(h, "program", exe); err != nil {
+		return "", 0, err
 	}
 	fmt.Fprintf(h, "max-bytes %d\n", maxBytes)
 	var files []string
@@ -53,16 +54,18 @@ func inputsHash(raw string, maxBytes int64) (string, error) {
 		return nil
 	})
 	if err != nil {
-		return "", err
+		return "", 0, err
 	}
 	sort.Strings(files)
 	for _, p := range files {
 		rel, _ := filepath.Rel(raw, p)
-		if err := hashFile(h, "raw "+filepath.ToSlash(rel), p); err != nil {
-			return "", err
+		n, err := hashFile(h, "raw "+filepath.ToSlash(rel), p)
+		if err != nil {
+			return "", 0, err
 		}
+		rawBytes += n
 	}
-	return hex.EncodeToString(h.Sum(nil)), nil
+	return hex.EncodeToString(h.Sum(nil)), rawBytes, nil
 }
 
 // fingerprint joins the inputs' hash with the release's SHA256SUMS and the size and modification
@@ -87,7 +90,7 @@ func fingerprint(inputs, out, releaseDir string) (string, error) {
 		return "", err
 	}
 	fmt.Fprintf(h, "latest %s\n", filepath.ToSlash(target))
-	if err := hashFile(h, "release", filepath.Join(releaseDir, SumsFile)); err != nil {
+	if _, err := hashFile(h, "release", filepath.Join(releaseDir, SumsFile)); err != nil {
 		return "", err
 	}
 	files, err := listFiles(releaseDir)
@@ -105,23 +108,23 @@ func fingerprint(inputs, out, releaseDir string) (string, error) {
 }
 
 // hashFile adds a labelled file to h: the label, the length and the bytes, so no two sets of
-// files hash alike by moving bytes between them. Special files are refused (a FIFO would hang).
-func hashFile(h io.Writer, label, path string) error {
+// files hash alike by moving bytes between them, and returns how many bytes it read. Special
+// files are refused (a FIFO would hang).
+func hashFile(h io.Writer, label, path string) (int64, error) {
 	st, err := os.Stat(path)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if !st.Mode().IsRegular() {
-		return fmt.Errorf("%s is not a regular file", path)
+		return 0, fmt.Errorf("%s is not a regular file", path)
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	defer f.Close()
 	io.WriteString(h, label+" "+strconv.FormatInt(st.Size(), 10)+"\n")
-	_, err = io.Copy(h, f)
-	return err
+	return io.Copy(h, f)
 }
 
 // upToDate reports whether the recorded fingerprint says the latest release is up to date with

@@ -47,7 +47,7 @@ func Publish(ctx context.Context, o Options) (*Result, error) {
 
 	// Nothing changed since the latest release was last found up to date (and the files beside
 	// the releases are as that run left them): say so without building.
-	inputs, err := inputsHash(o.RawDir, o.MaxBytes)
+	inputs, hashed, err := inputsHash(o.RawDir, o.MaxBytes)
 	if err != nil {
 		inputs = "" // unreadable inputs: the build below reports them properly
 	}
@@ -61,7 +61,7 @@ func Publish(ctx context.Context, o Options) (*Result, error) {
 	}
 	if fresh {
 		res := &Result{Status: UpToDate, Version: h.latest.Version, Level: changes.LevelNone, Reasons: []string{}, Path: h.latest.Dir,
-			Validation: latestValidation(h.latest.Dir), Fingerprint: true}
+			Validation: latestValidation(h.latest.Dir), Fingerprint: true, RawBytes: hashed}
 		if n := len(h.versions); n > 1 {
 			res.Previous = h.versions[n-2]
 		}
@@ -88,7 +88,7 @@ func Publish(ctx context.Context, o Options) (*Result, error) {
 		return nil, err
 	}
 	ch := c.changes
-	res := &Result{Version: ch.Version, Previous: ch.Previous, Level: ch.Level, Reasons: ch.Reasons, Validation: ch.Validation, Changes: ch}
+	res := &Result{Version: ch.Version, Previous: ch.Previous, Level: ch.Level, Reasons: ch.Reasons, Validation: ch.Validation, Changes: ch, RawBytes: c.rawBytes}
 	if h.latest != nil && c.computed == changes.LevelNone {
 		res.Status, res.Version, res.Level, res.Reasons = UpToDate, h.latest.Version, changes.LevelNone, []string{}
 		res.Path = h.latest.Dir

@@ -112,6 +112,9 @@ type Result struct {
 	// Fingerprint is true when "up to date" was decided from the recorded fingerprint of the
 	// inputs, without building.
 	Fingerprint bool `json:"by_fingerprint,omitempty"`
+	// RawBytes is how many bytes of raw input the run read: the texts the build read, or, when
+	// up to date by fingerprint, every file under the raw folder (each was hashed).
+	RawBytes int64 `json:"-"`
 }
 
 // info is what a published release says about itself in its changes.json.
@@ -254,6 +257,7 @@ type removalGuard struct{ share float64 }
 type composed struct {
 	changes  *changes.Changes
 	computed changes.Level // the level the data and files call for, before --bump; none = nothing to release
+	rawBytes int64         // bytes of the raw texts the build read
 }
 
 // compose computes a release from the raw texts into dir (empty, existing: the build's tables go
@@ -263,7 +267,7 @@ func compose(ctx context.Context, p plan, dir string, crash func(string)) (*comp
 	if err != nil {
 		return nil, err
 	}
-	res := &composed{changes: d.changes, computed: d.computed}
+	res := &composed{changes: d.changes, computed: d.computed, rawBytes: d.rawBytes}
 	if d.skip {
 		return res, nil
 	}
@@ -331,6 +335,9 @@ func compute(ctx context.Context, p plan, dir string, crash func(string)) (*draf
 	ch.Validation = &changes.Validation{Valid: sum.Validation.Valid, ChecksRun: sum.Validation.ChecksRun,
 		Errors: sum.Validation.Failed[validate.Error], Warnings: sum.Validation.Failed[validate.Warning]}
 	d := &draft{dataset: dataset, set: set, snap: snap, changes: ch, date: p.date}
+	for _, doc := range sum.Documents {
+		d.rawBytes += doc.Bytes
+	}
 
 	d.meta = &metadata.Release{Dataset: dataset, Schemas: set, Notes: p.notes, Date: p.date}
 	if d.meta.Files, err = tableFiles(dir, set, snap); err != nil {
@@ -343,7 +350,7 @@ func compute(ctx context.Context, p plan, dir string, crash func(string)) (*draf
 	if p.prev != nil && ch.Level == changes.LevelNone {
 		// No row and no schema changed. Would the previous release come out the same today? If
 		// not, the dataset metadata or the code that writes the files changed: a patch.
-		differ, _, err := reproduce(ctx, p.env(), p.versions, p.prevIdx)
+		differ, _, _, err := reproduce(ctx, p.env(), p.versions, p.prevIdx)
 		if err != nil {
 			return nil, err
 		}

@@ -26,6 +26,7 @@ type VerifyResult struct {
 	Version    string   `json:"version"`
 	Files      int      `json:"files"`      // files compared
 	Mismatches []string `json:"mismatches"` // one line per file that differs, is missing or is extra
+	RawBytes   int64    `json:"-"`          // bytes of the raw texts the rebuild read
 }
 
 // mismatchError is returned when a release does not match its rebuild.
@@ -59,11 +60,11 @@ func Verify(ctx context.Context, raw, out string, maxBytes int64, log *slog.Logg
 		return nil, err
 	}
 	defer unlock()
-	differ, files, err := reproduce(ctx, env{raw: raw, out: out, maxBytes: maxBytes, log: log}, vs, len(vs)-1)
+	differ, files, rawBytes, err := reproduce(ctx, env{raw: raw, out: out, maxBytes: maxBytes, log: log}, vs, len(vs)-1)
 	if err != nil {
 		return nil, err
 	}
-	res := &VerifyResult{Version: vs[len(vs)-1], Files: files, Mismatches: []string{}}
+	res := &VerifyResult{Version: vs[len(vs)-1], Files: files, Mismatches: []string{}, RawBytes: rawBytes}
 	for _, d := range differ {
 		if !strings.HasSuffix(d, ")") {
 			d += ": differs"
@@ -82,31 +83,32 @@ func Verify(ctx context.Context, raw, out string, maxBytes int64, log *slog.Logg
 // extra ("<path> (in the release only)", "<path> (in the rebuild only)") and how many files it
 // compared. Composing a
 // release whose rows did not change reproduces the release before it too, to tell why it exists.
-func reproduce(ctx context.Context, e env, versions []string, i int) ([]string, int, error) {
+func reproduce(ctx context.Context, e env, versions []string, i int) (differ []string, files int, rawBytes int64, err error) {
 	p, err := planFor(e, versions, i)
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, 0, err
 	}
 	// The rebuild is staged inside the output folder, beside the releases, so it needs no space
 	// elsewhere and a run killed now leaves a staging folder the next release removes.
 	stage, err := publish.Stage(filepath.Join(e.out, ReleasesDir, verifyName))
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, 0, err
 	}
 	defer stage.Abort()
 	tmp := stage.Dir()
-	if _, err := compose(ctx, p, tmp, func(string) {}); err != nil {
-		return nil, 0, err
+	c, err := compose(ctx, p, tmp, func(string) {})
+	if err != nil {
+		return nil, 0, 0, err
 	}
 	want, err := listFiles(Dir(e.out, versions[i]))
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, 0, err
 	}
 	// The signature cannot be made again without the key; validate --allowed-signers checks it.
 	delete(want, publish.SignatureFile)
 	got, err := listFiles(tmp)
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, 0, err
 	}
 	names := map[string]bool{}
 	for n := range want {
@@ -120,10 +122,9 @@ func reproduce(ctx context.Context, e env, versions []string, i int) ([]string, 
 		sorted = append(sorted, n)
 	}
 	sort.Strings(sorted)
-	var differ []string
 	for _, n := range sorted {
 		if err := ctx.Err(); err != nil {
-			return nil, 0, err
+			return nil, 0, 0, err
 		}
 		w, inRelease := want[n]
 		g, inBuild := got[n]
@@ -135,14 +136,14 @@ func reproduce(ctx context.Context, e env, versions []string, i int) ([]string, 
 		default:
 			same, err := sameBytes(w, g)
 			if err != nil {
-				return nil, 0, err
+				return nil, 0, 0, err
 			}
 			if !same {
 				differ = append(differ, n)
 			}
 		}
 	}
-	return differ, len(sorted), nil
+	return differ, len(sorted), c.rawBytes, nil
 }
 
 // sameBytes compares two files a block at a time (a table file can be larger than memory).
