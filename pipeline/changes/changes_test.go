@@ -376,10 +376,13 @@ func TestCompare(t *testing.T) {
 			tc.change(new)
 			c := mustCompare(t, old, new)
 			assert.Equal(t, tc.level, c.Level)
-			// The passages are compared document by document when they are grouped in order, as
-			// every build writes them; reversed, they are compared whole. Both say the same.
+			// The Grouped tables are compared document by document when they are grouped in
+			// order, as every build writes them; reversed, they are compared whole. Both say the
+			// same.
 			whole := clone(t, new)
-			slices.Reverse(whole.Tables["passages"])
+			for name := range Grouped {
+				slices.Reverse(whole.Tables[name])
+			}
 			assertSameChanges(t, c, mustCompare(t, old, whole))
 			want := tc.reasons
 			if want == nil {
@@ -616,7 +619,10 @@ func TestLoadBuilds(t *testing.T) {
 		require.NoError(t, err)
 	}
 	require.NotZero(t, snaps[0].Len("passages"))
-	require.NotContains(t, snaps[0].Tables, "passages", "Load streams the passages, it does not hold them")
+	for name := range Streamed {
+		require.NotZero(t, snaps[0].Len(name), name)
+		require.NotContains(t, snaps[0].Tables, name, "Load streams %s, it does not hold them", name)
+	}
 	c := mustCompare(t, snaps[0], snaps[1])
 	assert.Equal(t, LevelNone, c.Level)
 	assert.Empty(t, c.Reasons)
@@ -759,4 +765,32 @@ func TestReadSummary(t *testing.T) {
 	require.Equal(t, &Changes{Version: "1.0.1", Previous: "1.0.0", Date: "2026-12-01", Level: LevelPatch, Reasons: []string{"r"}}, h)
 	_, err = ReadHead(filepath.Join(t.TempDir(), "missing.json"))
 	require.ErrorIs(t, err, fs.ErrNotExist)
+}
+
+// The tables that grow with the documents (scores, document_parties) are compared a document at
+// a time, as the passages are: a document's rows added at the end, a document's rows gone and a
+// value changed give the same changes as comparing the tables whole.
+func TestCompareGroupedPerDocument(t *testing.T) {
+	old := base(t)
+	new := clone(t, old)
+	si := new.Schemas["scores"].FieldIndex("score")
+	new.Tables["scores"][1][si] = float64(4)
+	new.Tables["scores"] = append(new.Tables["scores"],
+		cells(model.Score{DocumentID: "tk2025-zz-scores", PartyID: "bij1", Score: 2, Question: "Nieuw?"})...)
+	new.Tables["document_parties"] = append(new.Tables["document_parties"][:2],
+		cells(model.DocumentParty{DocumentID: "tk2025-zz-scores", PartyID: "bij1", Passages: 3})...)
+	c := mustCompare(t, old, new)
+
+	s := tableOf(t, c, "scores")
+	assert.Equal(t, 1, s.Added)
+	assert.Equal(t, 1, s.Modified)
+	dp := tableOf(t, c, "document_parties")
+	assert.Equal(t, 1, dp.Added, "the new document's row")
+	assert.Equal(t, 1, dp.Removed, "the row of the document no longer listed")
+
+	whole := clone(t, new)
+	for name := range Grouped {
+		slices.Reverse(whole.Tables[name])
+	}
+	assertSameChanges(t, c, mustCompare(t, old, whole))
 }

@@ -412,7 +412,7 @@ func (d *tableDiff) finish() TableChanges {
 // Grouped names, per table, the column its rows are grouped by, in ascending order, in every
 // build and release (documents are built in id order). Such a table is compared one group at a
 // time, so that only one document's rows of each snapshot are in memory.
-var Grouped = map[string]string{"passages": "document_id"}
+var Grouped = map[string]string{"passages": "document_id", "document_parties": "document_id", "scores": "document_id"}
 
 func compareTable(name string, old, new *Snapshot) (TableChanges, error) {
 	d := newTableDiff(name, old, new)
