@@ -641,8 +641,18 @@ func TestLoadBuilds(t *testing.T) {
 	// The first release from a real build lists what it contains.
 	first := mustCompare(t, nil, snaps[0])
 	assert.True(t, first.FirstRelease)
-	assert.Len(t, first.Contents.Documents, len(snaps[0].Tables["documents"]))
+	assert.Len(t, first.Contents.Documents, snaps[0].Len("documents"))
 	assert.Equal(t, snaps[0].Len("passages"), first.Contents.Rows["passages"])
+	// The per-document counts come from the streamed tables, read from the files.
+	var passages, scores, parties int
+	for _, d := range first.Contents.Documents {
+		passages, scores, parties = passages+d.Passages, scores+d.Scores, parties+d.Parties
+	}
+	assert.Equal(t, snaps[0].Len("passages"), passages)
+	assert.NotZero(t, scores)
+	assert.Equal(t, snaps[0].Len("scores"), scores)
+	assert.Equal(t, snaps[0].Len("document_parties"), parties)
+	assert.Len(t, first.Documents.Added, snaps[0].Len("documents"))
 }
 
 // BenchmarkCompare diffs two loads of the real build, one passage changed.

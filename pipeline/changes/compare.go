@@ -147,10 +147,14 @@ func Compare(old, new *Snapshot) (*Changes, error) {
 	if err != nil {
 		return nil, err
 	}
+	docs, err := compareDocuments(old, new)
+	if err != nil {
+		return nil, err
+	}
 	c := &Changes{
 		FirstRelease: old.Empty(),
 		Reasons:      []string{},
-		Documents:    compareDocuments(old, new),
+		Documents:    docs,
 		Schema:       diffSchemas(old.Schemas, new.Schemas),
 		Tables:       []TableChanges{},
 		Contents:     contents,
@@ -412,7 +416,7 @@ func (d *tableDiff) finish() TableChanges {
 // Grouped names, per table, the column its rows are grouped by, in ascending order, in every
 // build and release (documents are built in id order). Such a table is compared one group at a
 // time, so that only one document's rows of each snapshot are in memory.
-var Grouped = map[string]string{"passages": "document_id", "document_parties": "document_id", "scores": "document_id"}
+var Grouped = map[string]string{"passages": "document_id", "documents": "document_id", "document_parties": "document_id", "scores": "document_id"}
 
 func compareTable(name string, old, new *Snapshot) (TableChanges, error) {
 	d := newTableDiff(name, old, new)
@@ -745,31 +749,46 @@ func keyText(v any) string {
 	}
 }
 
-// column returns the cells of the named column of a snapshot's table held in memory, or nil
-// when the table or the column is absent.
-func column(s *Snapshot, table, col string) []string {
+// columns returns the cells of the named columns of a snapshot's table, in one pass over it (a
+// streamed table is read from its file): one slice per name, nil for a column the table lacks;
+// all nil when the snapshot lacks the table.
+func columns(s *Snapshot, table string, names ...string) ([][]string, error) {
+	out := make([][]string, len(names))
 	t := s.Schemas[table]
 	if t == nil {
-		return nil
+		return out, nil
 	}
-	i := t.FieldIndex(col)
-	if i < 0 {
-		return nil
+	idx := make([]int, len(names))
+	var have []string
+	for k, name := range names {
+		if idx[k] = t.FieldIndex(name); idx[k] >= 0 {
+			out[k] = make([]string, 0, s.Len(table))
+			have = append(have, name)
+		}
 	}
-	rows := s.Tables[table]
-	out := make([]string, len(rows))
-	for j, r := range rows {
-		out[j] = keyText(cellAt(r, i))
+	if len(have) == 0 {
+		return out, nil
 	}
-	return out
+	for r, err := range s.Columns(table, have...) {
+		if err != nil {
+			return nil, fmt.Errorf("changes: %w", err)
+		}
+		for k, i := range idx {
+			if i >= 0 {
+				out[k] = append(out[k], keyText(cellAt(r, i)))
+			}
+		}
+	}
+	return out, nil
 }
 
 // documentsOf indexes the documents table by document_id.
-func documentsOf(s *Snapshot) map[string]DocumentChange {
-	ids := column(s, "documents", "document_id")
-	titles := column(s, "documents", "title")
-	paths := column(s, "documents", "raw_path")
-	sums := column(s, "documents", "raw_sha256")
+func documentsOf(s *Snapshot) (map[string]DocumentChange, error) {
+	cols, err := columns(s, "documents", "document_id", "title", "raw_path", "raw_sha256")
+	if err != nil {
+		return nil, err
+	}
+	ids, titles, paths, sums := cols[0], cols[1], cols[2], cols[3]
 	at := func(col []string, i int) string {
 		if col == nil {
 			return ""
@@ -780,11 +799,18 @@ func documentsOf(s *Snapshot) map[string]DocumentChange {
 	for i, id := range ids {
 		out[id] = DocumentChange{DocumentID: id, Title: at(titles, i), RawPath: at(paths, i), NewSHA256: at(sums, i)}
 	}
-	return out
+	return out, nil
 }
 
-func compareDocuments(old, new *Snapshot) DocumentChanges {
-	od, nd := documentsOf(old), documentsOf(new)
+func compareDocuments(old, new *Snapshot) (DocumentChanges, error) {
+	od, err := documentsOf(old)
+	if err != nil {
+		return DocumentChanges{}, err
+	}
+	nd, err := documentsOf(new)
+	if err != nil {
+		return DocumentChanges{}, err
+	}
 	dc := DocumentChanges{Added: []DocumentChange{}, Removed: []DocumentChange{}, Changed: []DocumentChange{}}
 	for id, n := range nd {
 		o, ok := od[id]
@@ -805,7 +831,7 @@ func compareDocuments(old, new *Snapshot) DocumentChanges {
 	for _, l := range []([]DocumentChange){dc.Added, dc.Removed, dc.Changed} {
 		sort.Slice(l, func(i, j int) bool { return l[i].DocumentID < l[j].DocumentID })
 	}
-	return dc
+	return dc, nil
 }
 
 // contentsOf summarizes the new snapshot, reading its passages once.
@@ -814,9 +840,11 @@ func contentsOf(s *Snapshot) (Contents, error) {
 	for name := range s.Schemas {
 		c.Rows[name] = s.Len(name)
 	}
-	ids := column(s, "documents", "document_id")
-	titles := column(s, "documents", "title")
-	elections := column(s, "documents", "election_id")
+	cols, err := columns(s, "documents", "document_id", "title", "election_id")
+	if err != nil {
+		return Contents{}, err
+	}
+	ids, titles, elections := cols[0], cols[1], cols[2]
 	byID := map[string]*DocumentContents{}
 	for i, id := range ids {
 		d := DocumentContents{DocumentID: id, PassagesByKind: map[string]int{}}
@@ -855,14 +883,21 @@ func contentsOf(s *Snapshot) (Contents, error) {
 			}
 		}
 	}
-	for _, doc := range column(s, "scores", "document_id") {
-		if d := byID[doc]; d != nil {
-			d.Scores++
+	for _, x := range []struct {
+		table string
+		count func(*DocumentContents)
+	}{
+		{"scores", func(d *DocumentContents) { d.Scores++ }},
+		{"document_parties", func(d *DocumentContents) { d.Parties++ }},
+	} {
+		docs, err := columns(s, x.table, "document_id")
+		if err != nil {
+			return Contents{}, err
 		}
-	}
-	for _, doc := range column(s, "document_parties", "document_id") {
-		if d := byID[doc]; d != nil {
-			d.Parties++
+		for _, doc := range docs[0] {
+			if d := byID[doc]; d != nil {
+				x.count(d)
+			}
 		}
 	}
 	return c, nil

@@ -32,9 +32,9 @@ type Snapshot struct {
 }
 
 // Streamed are the tables Load does not read into memory: those that grow with the corpus, by
-// rows (passages) or by documents (a few rows of each per document). The documents table itself
-// stays in memory: the release and the comparison of source texts look its rows up.
-var Streamed = map[string]bool{"passages": true, "document_parties": true, "scores": true}
+// rows (passages) or by documents (one or a few rows each). The small tables (parties,
+// elections) are held.
+var Streamed = map[string]bool{"passages": true, "documents": true, "document_parties": true, "scores": true}
 
 // Empty reports whether the snapshot holds no tables (no previous release).
 func (s *Snapshot) Empty() bool { return s == nil || len(s.Schemas) == 0 }

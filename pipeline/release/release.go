@@ -486,7 +486,10 @@ func tableFiles(dir string, set schemas.Set, snap *changes.Snapshot) ([]metadata
 // sources are the raw texts of a release, from its documents table.
 func sources(snap *changes.Snapshot) ([]metadata.Source, error) {
 	var out []metadata.Source
-	for _, row := range snap.Tables["documents"] {
+	for row, err := range snap.Rows("documents") {
+		if err != nil {
+			return nil, fmt.Errorf("release: %w", err)
+		}
 		d, err := model.DocumentFromCells(row)
 		if err != nil {
 			return nil, fmt.Errorf("release: documents: %w", err)
@@ -513,9 +516,15 @@ func (e *RemovalError) Is(target error) bool { return target == model.ErrInvalid
 
 func (g *removalGuard) check(ch *changes.Changes, prev, snap *changes.Snapshot) error {
 	registered := map[string]bool{}
-	for _, row := range snap.Tables["documents"] {
-		if d, err := model.DocumentFromCells(row); err == nil {
-			registered[d.ID] = true
+	if t := snap.Schemas["documents"]; t != nil && t.FieldIndex("document_id") >= 0 {
+		di := t.FieldIndex("document_id")
+		for row, err := range snap.Columns("documents", "document_id") {
+			if err != nil {
+				return fmt.Errorf("release: %w", err)
+			}
+			if id, ok := row[di].(string); ok {
+				registered[id] = true
+			}
 		}
 	}
 	removed := map[string]bool{}
