@@ -15,7 +15,10 @@
 //   - reading the three formats back into canonical cells (ReadParquet, ReadCSV, ReadJSON),
 //     the same Go types model.Row.Values returns, with errors that name file, row and column;
 //     as streams with one batch in memory (ScanParquet, ScanCSV, ScanJSON), and from Parquet
-//     only the columns asked for (ScanParquetColumns).
+//     only the columns asked for (ScanParquetColumns). A JSON file in the writer's own layout
+//     (one row a line) is parsed a line at a time in one pass; any other layout, or the first
+//     line that is not so, goes to encoding/json's tokenizer, which gives the same cells
+//     (FuzzJSONLine) and the errors.
 //
 // It does not parse raw texts, decide which rows exist or in which order (callers sort), or
 // apply validation rules such as patterns, enums, uniqueness or foreign keys: it only

@@ -273,6 +273,29 @@ func ScanCSV(path string, t *schemas.Table) iter.Seq2[[]any, error] {
 // The line an error names is counted from the file again only when there is an error.
 func ScanJSON(path string, t *schemas.Table) iter.Seq2[[]any, error] {
 	return func(yield func([]any, error) bool) {
+		// The file as the writer writes it is read a line a row (jsonlines.go); anything else
+		// (or the first row that is not so) is read by the general decoder below, from the
+		// start, past the rows already given.
+		n, done := scanJSONLines(path, t, yield)
+		if done {
+			return
+		}
+		for row, err := range scanJSONDecoder(path, t) {
+			if err == nil && n > 0 {
+				n--
+				continue
+			}
+			if !yield(row, err) || err != nil {
+				return
+			}
+		}
+	}
+}
+
+// scanJSONDecoder reads a JSON table file with encoding/json's tokenizer: any layout, and the
+// errors that say where a file is wrong.
+func scanJSONDecoder(path string, t *schemas.Table) iter.Seq2[[]any, error] {
+	return func(yield func([]any, error) bool) {
 		cols, err := columnsOf(t)
 		if err != nil {
 			yield(nil, err)
