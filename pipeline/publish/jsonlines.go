@@ -164,36 +164,46 @@ func jsonCell(line []byte, p int, c column) (x value, q int, ok bool) {
 		x, err := c.fromJSON(line[p:q])
 		return x, q, err == nil
 	case b == '[' && c.kind == kindArray:
-		list := []string{}
-		q = p + 1
-		if q < len(line) && line[q] == ']' {
-			return value{list: list}, q + 1, true
-		}
-		for {
-			if q >= len(line) || line[q] != '"' {
-				return x, 0, false
-			}
-			end, plain, ok := jsonString(line, q)
-			if !ok {
-				return x, 0, false
-			}
-			s := ""
-			if plain {
-				s = string(line[q+1 : end-1])
-			} else if json.Unmarshal(line[q:end], &s) != nil {
-				return x, 0, false
-			}
-			list = append(list, s)
-			if q = end; q < len(line) && line[q] == ']' {
-				return value{list: list}, q + 1, true
-			}
-			if q >= len(line) || line[q] != ',' {
-				return x, 0, false
-			}
-			q++
-		}
+		list, q, ok := jsonList(line, p)
+		return value{list: list}, q, ok
 	}
 	return x, 0, false
+}
+
+// jsonList parses the array of strings at line[p:] as the writer writes one (no white space; no
+// null); q is where it ends.
+func jsonList(line []byte, p int) (list []string, q int, ok bool) {
+	if p >= len(line) || line[p] != '[' {
+		return nil, 0, false
+	}
+	list = []string{}
+	q = p + 1
+	if q < len(line) && line[q] == ']' {
+		return list, q + 1, true
+	}
+	for {
+		if q >= len(line) || line[q] != '"' {
+			return nil, 0, false
+		}
+		end, plain, ok := jsonString(line, q)
+		if !ok {
+			return nil, 0, false
+		}
+		s := ""
+		if plain {
+			s = string(line[q+1 : end-1])
+		} else if json.Unmarshal(line[q:end], &s) != nil {
+			return nil, 0, false
+		}
+		list = append(list, s)
+		if q = end; q < len(line) && line[q] == ']' {
+			return list, q + 1, true
+		}
+		if q >= len(line) || line[q] != ',' {
+			return nil, 0, false
+		}
+		q++
+	}
 }
 
 // jsonString finds the end of the JSON string that starts at line[p] (the index after its closing
