@@ -112,15 +112,8 @@ func Account(t *Text, ex *model.Extracted) (model.Accounting, error) {
 	return acc, nil
 }
 
-// Word-at-a-time scans of Account: eight bytes of classOf or of the text are read as one
-// uint64, and only the word in which the scan stops is looked at byte by byte.
-const (
-	ones  = 0x0101010101010101
-	highs = 0x8080808080808080
-)
-
-// hasZero reports whether a byte of w is 0.
-func hasZero(w uint64) bool { return (w-ones)&^w&highs != 0 }
+// Word-at-a-time scans of Account (see words.go): eight bytes of classOf or of the text are read
+// as one uint64, and only the word in which the scan stops is looked at byte by byte.
 
 // unmarked is the number of bytes at the start of classOf that are in no span (0).
 func unmarked(classOf []uint8) int {
@@ -150,9 +143,7 @@ func fill(b []uint8, c uint8) {
 func accountedASCII(s string, classOf []uint8) int {
 	n := 0
 	for n+8 <= len(s) {
-		w := uint64(s[n]) | uint64(s[n+1])<<8 | uint64(s[n+2])<<16 | uint64(s[n+3])<<24 |
-			uint64(s[n+4])<<32 | uint64(s[n+5])<<40 | uint64(s[n+6])<<48 | uint64(s[n+7])<<56
-		if w&highs != 0 || hasZero(binary.LittleEndian.Uint64(classOf[n:])) {
+		if load64(s, n)&highs != 0 || hasZero(binary.LittleEndian.Uint64(classOf[n:])) {
 			break
 		}
 		n += 8
@@ -171,9 +162,9 @@ type breakEnds []int
 func lineEnds(b []byte) breakEnds {
 	var out breakEnds
 	for k := 0; k < len(b); {
-		if c := b[k]; c != '\n' && c != '\r' && c != 0xE2 {
-			k++ // no line break starts with another byte (breakAt)
-			continue
+		// No line break starts with another byte than those of breakFirst (breakAt).
+		if k = breakCandidate(b, k); k == len(b) {
+			break
 		}
 		n := breakAt(b, k)
 		if n == 0 {
