@@ -227,6 +227,13 @@ func appendQuoted(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	done := 0 // s[:done] is in dst
 	for i := 0; i < len(s); {
+		// Eight plain bytes at a time (most of a text), then byte by byte.
+		for i+8 <= len(s) && jsonPlainWord(s, i) {
+			i += 8
+		}
+		if i == len(s) {
+			break
+		}
 		b := s[i]
 		if jsonPlain[b] {
 			i++
@@ -242,7 +249,11 @@ func appendQuoted(dst []byte, s string) []byte {
 				done = i
 				continue
 			}
+			// Another character (’ “ ” …): its continuation bytes are plain, so pass over them too.
 			i++
+			for k := 0; k < 2 && i < len(s) && s[i]&0xc0 == 0x80; k++ {
+				i++
+			}
 			continue
 		}
 		dst = append(dst, s[done:i]...)
@@ -262,6 +273,19 @@ func appendQuoted(dst []byte, s string) []byte {
 		done = i
 	}
 	return append(append(dst, s[done:]...), '"')
+}
+
+// jsonPlainWord reports whether the eight bytes s[i:i+8] are all jsonPlain.
+func jsonPlainWord(s string, i int) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	_ = s[i+7]
+	w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+		uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+	hasZero := func(w uint64) bool { return (w-ones)&^w&highs != 0 }
+	// A byte below 0x20: w - 0x20 in each byte borrows into the high bit of such a byte (exact
+	// for any byte value as a whole-word test, since 0x20 <= 0x80).
+	below := (w-0x20*ones)&^w&highs != 0
+	return !below && !hasZero(w^('"'*ones)) && !hasZero(w^('\\'*ones)) && !hasZero(w^(0xe2*ones))
 }
 
 // jsonPlain[b] is set for the bytes appendQuoted copies as they are without a look at what

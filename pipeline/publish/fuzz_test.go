@@ -76,7 +76,8 @@ func appendQuotedByRune(dst []byte, s string) []byte {
 // valid UTF-8 and for any other bytes.
 func FuzzAppendQuotedAgrees(f *testing.F) {
 	for _, s := range []string{"", "a", tricky, "\x00\x1f\b\f\u2028\u2029\\\"", "é’“”", "\u2028", "x\u2029", "\xe2", "\xe2\x80",
-		"\xe2\x80\xa8", "\xe2\x80\xaa", "\xe2\x82\xac", "\xf0\xe2\x80\xa9", "\xe1\xe2\x80\xa8y", "\xff\u2028"} {
+		"\xe2\x80\xa8", "\xe2\x80\xaa", "\xe2\x82\xac", "\xf0\xe2\x80\xa9", "\xe1\xe2\x80\xa8y", "\xff\u2028",
+		"Een lange tekst met \"quotes\", een \\ en “typografische” aanhalingstekens\u2028een regel\tmet een tab\x1f en\x7f verder."} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
