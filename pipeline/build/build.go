@@ -198,10 +198,13 @@ type tables struct {
 	chk  *validate.Checker
 }
 
+// add checks and writes rows of the named table. Each row's cells are taken once (Values boxes
+// every cell) and the checker and the writer read the same ones.
 func (t *tables) add(name string, rows ...model.Row) error {
 	for _, r := range rows {
-		t.chk.Row(name, r)
-		if err := t.open[name].Append(r); err != nil {
+		cells := model.Cells(r.Values())
+		t.chk.Row(name, cells)
+		if err := t.open[name].Append(cells); err != nil {
 			return err
 		}
 	}

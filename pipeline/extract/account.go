@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"encoding/binary"
 	"fmt"
 	"sort"
 	"unicode/utf8"
@@ -59,20 +60,18 @@ func Account(t *Text, ex *model.Extracted) (model.Accounting, error) {
 				i++
 				continue
 			}
-			// The stretch up to the next dropped byte is the passage's, marked as it is found
-			// (mark, without reading it twice).
-			j := i
-			for ; j < u.End && classOf[j] != dropped; j++ {
-				if classOf[j] != none {
-					e := j
-					for e < u.End && classOf[e] != dropped {
-						e++
-					}
-					l, col := position(t.Raw, int(j))
-					return acc, fmt.Errorf("%s:%d:%d: %s span %d..%d overlaps another span", t.File, l, col, u.Kind, i, e)
+			// The stretch up to the next dropped byte is the passage's (mark, without reading it
+			// twice): it must be in no span yet.
+			j := i + int64(unmarked(classOf[i:u.End]))
+			if j < u.End && classOf[j] != dropped {
+				e := j
+				for e < u.End && classOf[e] != dropped {
+					e++
 				}
-				classOf[j] = passage
+				l, col := position(t.Raw, int(j))
+				return acc, fmt.Errorf("%s:%d:%d: %s span %d..%d overlaps another span", t.File, l, col, u.Kind, i, e)
 			}
+			fill(classOf[i:j], passage)
 			acc.Classes[model.ClassPassage] += j - i
 			i = j
 		}
@@ -82,9 +81,7 @@ func Account(t *Text, ex *model.Extracted) (model.Accounting, error) {
 		if t.off == nil {
 			// UTF-8 text maps onto the raw bytes one to one: pass over the ASCII bytes that are
 			// accounted for already without mapping them one by one.
-			for i < len(t.S) && t.S[i] < utf8.RuneSelf && classOf[i+t.bom] != none {
-				i++
-			}
+			i += accountedASCII(t.S[i:], classOf[i+t.bom:])
 			if i == len(t.S) {
 				break
 			}
@@ -115,6 +112,48 @@ func Account(t *Text, ex *model.Extracted) (model.Accounting, error) {
 	return acc, nil
 }
 
+// Word-at-a-time scans of Account (see words.go): eight bytes of classOf or of the text are read
+// as one uint64, and only the word in which the scan stops is looked at byte by byte.
+
+// unmarked is the number of bytes at the start of classOf that are in no span (0).
+func unmarked(classOf []uint8) int {
+	n := 0
+	for n+8 <= len(classOf) && binary.LittleEndian.Uint64(classOf[n:]) == 0 {
+		n += 8
+	}
+	for n < len(classOf) && classOf[n] == 0 {
+		n++
+	}
+	return n
+}
+
+// fill sets every byte of b to c.
+func fill(b []uint8, c uint8) {
+	n := 0
+	for ; n+8 <= len(b); n += 8 {
+		binary.LittleEndian.PutUint64(b[n:], uint64(c)*ones)
+	}
+	for ; n < len(b); n++ {
+		b[n] = c
+	}
+}
+
+// accountedASCII is the number of bytes at the start of s that are ASCII and whose classOf, the
+// byte at the same index, is in a span already (not 0). classOf is at least as long as s.
+func accountedASCII(s string, classOf []uint8) int {
+	n := 0
+	for n+8 <= len(s) {
+		if load64(s, n)&highs != 0 || hasZero(binary.LittleEndian.Uint64(classOf[n:])) {
+			break
+		}
+		n += 8
+	}
+	for n < len(s) && s[n] < utf8.RuneSelf && classOf[n] != 0 {
+		n++
+	}
+	return n
+}
+
 // breakEnds holds the offset just past each line break of a raw file, in order: the starts of its
 // lines after the first.
 type breakEnds []int
@@ -123,9 +162,9 @@ type breakEnds []int
 func lineEnds(b []byte) breakEnds {
 	var out breakEnds
 	for k := 0; k < len(b); {
-		if c := b[k]; c != '\n' && c != '\r' && c != 0xE2 {
-			k++ // no line break starts with another byte (breakAt)
-			continue
+		// No line break starts with another byte than those of breakFirst (breakAt).
+		if k = breakCandidate(b, k); k == len(b) {
+			break
 		}
 		n := breakAt(b, k)
 		if n == 0 {

@@ -1,7 +1,9 @@
 package extract
 
 import (
+	"bytes"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -29,4 +31,44 @@ func TestAccountOverlap(t *testing.T) {
 	acc, err := Account(tx, &model.Extracted{Units: units, Spans: dropped})
 	require.NoError(t, err)
 	assert.Equal(t, map[model.Class]int64{model.ClassPassage: 5 + 5, model.ClassDropped: 1, model.ClassWhitespace: 1, model.ClassStructure: 0}, acc.Classes)
+}
+
+// FuzzAccountScans holds the word-at-a-time scans (Account's, and breakCandidate of the line
+// splitters) to byte-by-byte loops, at every start offset (so every alignment of the words).
+func FuzzAccountScans(f *testing.F) {
+	f.Add("Hoofdstuk 1 Een veilig digitaal land, ook voor wie niet online is.", []byte{1, 1, 1, 0, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 0})
+	f.Add("é’ ab\ncd", []byte{1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0})
+	f.Add("", []byte{})
+	f.Add("een regel\r\nnog een\rderde\u2028vierde “met” aanhalingstekens\u2029 en\nzo verder, tot het einde", []byte{1})
+	f.Fuzz(func(t *testing.T, s string, classOf []byte) {
+		for k := range classOf {
+			classOf[k] %= 5
+		}
+		for from := 0; from <= len(classOf); from++ {
+			c := classOf[from:]
+			n := 0
+			for n < len(c) && c[n] == 0 {
+				n++
+			}
+			require.Equal(t, n, unmarked(c), "unmarked from %d", from)
+			if from <= len(s) && len(s)-from <= len(c) {
+				n = 0
+				for n < len(s)-from && s[from+n] < utf8.RuneSelf && c[n] != 0 {
+					n++
+				}
+				require.Equal(t, n, accountedASCII(s[from:], c), "accountedASCII from %d", from)
+			}
+			if from <= len(s) {
+				n = from
+				for n < len(s) && !breakFirst[s[n]] {
+					n++
+				}
+				require.Equal(t, n, breakCandidate(s, from), "breakCandidate from %d", from)
+				require.Equal(t, n, breakCandidate([]byte(s), from), "breakCandidate of bytes from %d", from)
+			}
+			b := append([]byte(nil), c...)
+			fill(b, 3)
+			require.True(t, bytes.Equal(bytes.Repeat([]byte{3}, len(c)), b), "fill from %d", from)
+		}
+	})
 }

@@ -90,14 +90,29 @@ var breakFirst = [256]bool{'\n': true, '\r': true, 0xE2: true}
 // nextBreak returns where the first line break at or after s[i] starts and its length, or
 // (len(s), 0) when there is none.
 func nextBreak(s string, i int) (int, int) {
-	for ; i < len(s); i++ {
-		if breakFirst[s[i]] {
-			if n := breakAt(s, i); n > 0 {
-				return i, n
-			}
+	for ; ; i++ {
+		if i = breakCandidate(s, i); i == len(s) {
+			return len(s), 0
+		}
+		if n := breakAt(s, i); n > 0 {
+			return i, n
 		}
 	}
-	return len(s), 0
+}
+
+// breakCandidate returns the index of the first byte at or after s[i] that a line break can start
+// with (breakFirst), or len(s): eight bytes at a time while none of them is one, then byte by byte.
+func breakCandidate[T string | []byte](s T, i int) int {
+	for ; i+8 <= len(s); i += 8 {
+		w := load64(s, i)
+		if hasZero(w^('\n'*ones)) || hasZero(w^('\r'*ones)) || hasZero(w^(0xE2*ones)) {
+			break
+		}
+	}
+	for i < len(s) && !breakFirst[s[i]] {
+		i++
+	}
+	return i
 }
 
 // lineStart returns where the line that holds s[i] starts: just after the last line break before

@@ -1,6 +1,7 @@
 package publish
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -226,19 +227,33 @@ func appendQuoted(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	done := 0 // s[:done] is in dst
 	for i := 0; i < len(s); {
+		// Eight plain bytes at a time (most of a text), then byte by byte.
+		for i+8 <= len(s) && jsonPlainWord(s, i) {
+			i += 8
+		}
+		if i == len(s) {
+			break
+		}
 		b := s[i]
-		if b >= utf8.RuneSelf {
-			r, size := utf8.DecodeRuneInString(s[i:])
-			if r == '\u2028' || r == '\u2029' {
-				dst = append(append(dst, s[done:i]...), `\u202`...)
-				dst = append(dst, hex[r&0xf])
-				done = i + size
-			}
-			i += size
+		if jsonPlain[b] {
+			i++
 			continue
 		}
-		if b >= 0x20 && b != '"' && b != '\\' {
+		if b == 0xe2 {
+			// U+2028 and U+2029 are E2 80 A8 and E2 80 A9; any other character that starts
+			// with E2 is copied.
+			if i+2 < len(s) && s[i+1] == 0x80 && (s[i+2] == 0xa8 || s[i+2] == 0xa9) {
+				dst = append(append(dst, s[done:i]...), `\u202`...)
+				dst = append(dst, hex[s[i+2]&0xf])
+				i += 3
+				done = i
+				continue
+			}
+			// Another character (’ “ ” …): its continuation bytes are plain, so pass over them too.
 			i++
+			for k := 0; k < 2 && i < len(s) && s[i]&0xc0 == 0x80; k++ {
+				i++
+			}
 			continue
 		}
 		dst = append(dst, s[done:i]...)
@@ -259,6 +274,29 @@ func appendQuoted(dst []byte, s string) []byte {
 	}
 	return append(append(dst, s[done:]...), '"')
 }
+
+// jsonPlainWord reports whether the eight bytes s[i:i+8] are all jsonPlain.
+func jsonPlainWord(s string, i int) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	_ = s[i+7]
+	w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+		uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+	hasZero := func(w uint64) bool { return (w-ones)&^w&highs != 0 }
+	// A byte below 0x20: w - 0x20 in each byte borrows into the high bit of such a byte (exact
+	// for any byte value as a whole-word test, since 0x20 <= 0x80).
+	below := (w-0x20*ones)&^w&highs != 0
+	return !below && !hasZero(w^('"'*ones)) && !hasZero(w^('\\'*ones)) && !hasZero(w^(0xe2*ones))
+}
+
+// jsonPlain[b] is set for the bytes appendQuoted copies as they are without a look at what
+// follows: all but the control characters, quote, backslash and 0xE2 (the first byte of U+2028
+// and U+2029).
+var jsonPlain = func() (t [256]bool) {
+	for b := 0x20; b < 256; b++ {
+		t[b] = b != '"' && b != '\\' && b != 0xe2
+	}
+	return t
+}()
 
 // appendCSVText appends the CSV text of a cell (nothing for null), unquoted.
 func appendCSVText(dst []byte, k kind, x value) []byte {
@@ -285,15 +323,30 @@ func appendCSVField[T string | []byte](dst []byte, field T) []byte {
 		return append(dst, field...)
 	}
 	dst = append(dst, '"')
-	done := 0 // field[:done] is in dst
-	for i := 0; i < len(field); i++ {
-		if field[i] == '"' {
-			dst = append(append(dst, field[done:i]...), '"', '"')
-			done = i + 1
+	for {
+		i := indexByte(field, '"')
+		if i < 0 {
+			break
 		}
+		dst = append(append(dst, field[:i]...), '"', '"')
+		field = field[i+1:]
 	}
-	return append(append(dst, field[done:]...), '"')
+	return append(append(dst, field...), '"')
 }
+
+// indexByte is strings.IndexByte or bytes.IndexByte, whichever field is.
+func indexByte[T string | []byte](field T, c byte) int {
+	switch f := any(field).(type) {
+	case string:
+		return strings.IndexByte(f, c)
+	case []byte:
+		return bytes.IndexByte(f, c)
+	}
+	panic("unreachable")
+}
+
+// csvQuoted[c] is set for the bytes that make a CSV field need quotes wherever they are.
+var csvQuoted = [256]bool{'\n': true, '\r': true, '"': true, ',': true}
 
 func csvNeedsQuotes[T string | []byte](field T) bool {
 	if len(field) == 0 {
@@ -303,7 +356,7 @@ func csvNeedsQuotes[T string | []byte](field T) bool {
 		return true
 	}
 	for i := 0; i < len(field); i++ {
-		if c := field[i]; c == '\n' || c == '\r' || c == '"' || c == ',' {
+		if csvQuoted[field[i]] {
 			return true
 		}
 	}

@@ -153,6 +153,9 @@ type TableWriter struct {
 	pq     *pqarrow.FileWriter
 	rb     *array.RecordBuilder
 	queued int // rows in rb
+	// flushed is the number of rows of the batch flushed last, until the builders have made room
+	// for the next (reserve); 0 after that.
+	flushed int
 	// A full record batch is encoded into Parquet (and compressed) on a goroutine of its own
 	// while the next one is filled: pqJobs hands it over, pqDone says the goroutine's first
 	// error once pqJobs is closed, and pqErr is that error as soon as it happens.
@@ -167,6 +170,8 @@ type TableWriter struct {
 	// a PLAIN dictionary of the queued rows' values could be at most (every value distinct).
 	dictCols  []bool
 	dictBytes []int64
+	// dataBytes is, per column, the text bytes of the last batch flushed (see reserve).
+	dataBytes []int
 
 	cells   []value  // checked cells of the current row
 	keys    [][]byte // `"name":` per column
@@ -222,6 +227,7 @@ func newTableWriter(dir string, t *schemas.Table, meta Meta, batch int) (_ *Tabl
 		}
 	}
 	tw.dictBytes = make([]int64, len(cols))
+	tw.dataBytes = make([]int, len(cols))
 	props := parquet.NewWriterProperties(opts...)
 	// bufio.Writer has no Close, so the Parquet writer leaves the file to us.
 	tw.pqBuf = bufio.NewWriterSize(tw.files[0], 1<<20)
@@ -324,6 +330,10 @@ func (t *TableWriter) write() error {
 			}
 		}
 	}
+	if t.queued == 0 && t.flushed > 0 {
+		t.reserve(t.flushed)
+		t.flushed = 0
+	}
 	for i, x := range t.cells {
 		c := t.cols[i]
 		if t.dictCols[i] {
@@ -366,10 +376,46 @@ func (t *TableWriter) flush() error {
 		t.pqJobs, t.pqDone = make(chan arrow.RecordBatch), make(chan error, 1)
 		go t.writeParquet()
 	}
+	for i, b := range t.rb.Fields() {
+		t.dataBytes[i] = dataLen(b)
+	}
 	t.pqJobs <- t.rb.NewRecordBatch()
-	t.queued = 0
+	t.flushed, t.queued = t.queued, 0
 	clear(t.dictBytes)
 	return nil
+}
+
+// reserve makes room in the emptied builders for a batch like the one flushed last, of rows
+// rows: the rows and, for text, its bytes and an eighth more. Builders that start empty grow by
+// doubling, copying what they hold each time; the room asked for here is about what that growth
+// would end with.
+func (t *TableWriter) reserve(rows int) {
+	for i, b := range t.rb.Fields() {
+		b.Reserve(rows)
+		n := t.dataBytes[i]
+		switch b := b.(type) {
+		case *array.StringBuilder:
+			b.ReserveData(n + n/8)
+		case *array.ListBuilder:
+			if vb, ok := b.ValueBuilder().(*array.StringBuilder); ok {
+				vb.ReserveData(n + n/8)
+			}
+		}
+	}
+}
+
+// dataLen is the number of text bytes a builder holds: those of a string column, or of the
+// elements of a list column; 0 for other columns.
+func dataLen(b array.Builder) int {
+	switch b := b.(type) {
+	case *array.StringBuilder:
+		return b.DataLen()
+	case *array.ListBuilder:
+		if vb, ok := b.ValueBuilder().(*array.StringBuilder); ok {
+			return vb.DataLen()
+		}
+	}
+	return 0
 }
 
 // writeParquet writes the record batches it is handed until pqJobs is closed; after an error it

@@ -646,7 +646,17 @@ func sameLetters(a []byte, b string) bool {
 	i, j := 0, 0
 	for {
 		// Equal ASCII bytes add the same to both (a letter or digit to each, or nothing), so the
-		// stretches where a and b agree byte for byte (most of a passage) are passed over at once.
+		// stretches where a and b agree byte for byte (most of a passage) are passed over at once,
+		// eight bytes at a time as far as they go.
+		for i+8 <= len(a) && j+8 <= len(b) {
+			w := binary.LittleEndian.Uint64(a[i:])
+			if w&0x8080808080808080 != 0 || w != uint64(b[j])|uint64(b[j+1])<<8|uint64(b[j+2])<<16|uint64(b[j+3])<<24|
+				uint64(b[j+4])<<32|uint64(b[j+5])<<40|uint64(b[j+6])<<48|uint64(b[j+7])<<56 {
+				break
+			}
+			i += 8
+			j += 8
+		}
 		for i < len(a) && j < len(b) && a[i] == b[j] && a[i] < utf8.RuneSelf {
 			i++
 			j++
