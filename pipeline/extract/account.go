@@ -6,6 +6,8 @@ import (
 	"sort"
 	"unicode/utf8"
 
+	"github.com/standpunten/standpunten/internal/wordscan"
+
 	"github.com/standpunten/standpunten/pipeline/model"
 )
 
@@ -112,13 +114,13 @@ func Account(t *Text, ex *model.Extracted) (model.Accounting, error) {
 	return acc, nil
 }
 
-// Word-at-a-time scans of Account (see words.go): eight bytes of classOf or of the text are read
-// as one uint64, and only the word in which the scan stops is looked at byte by byte.
+// Word-at-a-time scans of Account (package wordscan): eight bytes of classOf or of the text are
+// read as one uint64, and only the word in which the scan stops is looked at byte by byte.
 
 // unmarked is the number of bytes at the start of classOf that are in no span (0).
 func unmarked(classOf []uint8) int {
 	n := 0
-	for n+8 <= len(classOf) && binary.LittleEndian.Uint64(classOf[n:]) == 0 {
+	for n+8 <= len(classOf) && wordscan.Load64(classOf, n) == 0 {
 		n += 8
 	}
 	for n < len(classOf) && classOf[n] == 0 {
@@ -131,7 +133,7 @@ func unmarked(classOf []uint8) int {
 func fill(b []uint8, c uint8) {
 	n := 0
 	for ; n+8 <= len(b); n += 8 {
-		binary.LittleEndian.PutUint64(b[n:], uint64(c)*ones)
+		binary.LittleEndian.PutUint64(b[n:], uint64(c)*wordscan.Ones)
 	}
 	for ; n < len(b); n++ {
 		b[n] = c
@@ -143,7 +145,7 @@ func fill(b []uint8, c uint8) {
 func accountedASCII(s string, classOf []uint8) int {
 	n := 0
 	for n+8 <= len(s) {
-		if load64(s, n)&highs != 0 || hasZero(binary.LittleEndian.Uint64(classOf[n:])) {
+		if wordscan.Load64(s, n)&wordscan.Highs != 0 || wordscan.HasZero(wordscan.Load64(classOf, n)) {
 			break
 		}
 		n += 8

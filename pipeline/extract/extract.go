@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/standpunten/standpunten/internal/wordscan"
 	"github.com/standpunten/standpunten/pipeline/model"
 	"github.com/standpunten/standpunten/pipeline/registry"
 )
@@ -104,8 +105,8 @@ func nextBreak(s string, i int) (int, int) {
 // with (breakFirst), or len(s): eight bytes at a time while none of them is one, then byte by byte.
 func breakCandidate[T string | []byte](s T, i int) int {
 	for ; i+8 <= len(s); i += 8 {
-		w := load64(s, i)
-		if hasZero(w^('\n'*ones)) || hasZero(w^('\r'*ones)) || hasZero(w^(0xE2*ones)) {
+		w := wordscan.Load64(s, i)
+		if wordscan.HasByte(w, '\n') || wordscan.HasByte(w, '\r') || wordscan.HasByte(w, 0xE2) {
 			break
 		}
 	}

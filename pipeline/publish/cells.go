@@ -11,6 +11,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/standpunten/standpunten/internal/wordscan"
 	"github.com/standpunten/standpunten/pipeline/model"
 	"github.com/standpunten/standpunten/schemas"
 )
@@ -277,15 +278,8 @@ func appendQuoted(dst []byte, s string) []byte {
 
 // jsonPlainWord reports whether the eight bytes s[i:i+8] are all jsonPlain.
 func jsonPlainWord(s string, i int) bool {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	_ = s[i+7]
-	w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-		uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
-	hasZero := func(w uint64) bool { return (w-ones)&^w&highs != 0 }
-	// A byte below 0x20: w - 0x20 in each byte borrows into the high bit of such a byte (exact
-	// for any byte value as a whole-word test, since 0x20 <= 0x80).
-	below := (w-0x20*ones)&^w&highs != 0
-	return !below && !hasZero(w^('"'*ones)) && !hasZero(w^('\\'*ones)) && !hasZero(w^(0xe2*ones))
+	w := wordscan.Load64(s, i)
+	return !wordscan.HasBelow(w, 0x20) && !wordscan.HasByte(w, '"') && !wordscan.HasByte(w, '\\') && !wordscan.HasByte(w, 0xe2)
 }
 
 // jsonPlain[b] is set for the bytes appendQuoted copies as they are without a look at what

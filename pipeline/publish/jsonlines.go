@@ -8,10 +8,21 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/standpunten/standpunten/schemas"
 )
+
+// jsonKeys is, per column, its key in a row object as the writer writes it and the line parser
+// expects it: `"name":`.
+func jsonKeys(cols []column) [][]byte {
+	keys := make([][]byte, len(cols))
+	for i, c := range cols {
+		keys[i] = append(appendQuoted(nil, c.name), ':')
+	}
+	return keys
+}
 
 // scanJSONLines reads a JSON table file in the layout the writer gives it: "[", then one row
 // object a line, each but the last followed by a comma, then "]" (or "[]" alone), with no other
@@ -31,10 +42,7 @@ func scanJSONLines(path string, t *schemas.Table, yield func([]any, error) bool)
 	}
 	defer f.Close()
 	r := &lineReader{r: bufio.NewReaderSize(f, 1<<16)}
-	keys := make([][]byte, len(cols))
-	for i, c := range cols {
-		keys[i] = append(appendQuoted(nil, c.name), ':')
-	}
+	keys := jsonKeys(cols)
 
 	switch first, ok := r.next(); {
 	case !ok:
@@ -153,7 +161,7 @@ func jsonCell(line []byte, p int, c column) (x value, q int, ok bool) {
 		return x, q, err == nil
 	case (b == '-' || b >= '0' && b <= '9') && (c.kind == kindInteger || c.kind == kindNumber):
 		q = p
-		for q < len(line) && bytes.IndexByte([]byte("0123456789+-.eE"), line[q]) >= 0 {
+		for q < len(line) && strings.IndexByte("0123456789+-.eE", line[q]) >= 0 {
 			q++
 		}
 		if c.kind == kindInteger && plainInt(line[p:q]) {

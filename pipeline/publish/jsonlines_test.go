@@ -49,10 +49,7 @@ func FuzzJSONLine(f *testing.F) {
 	table := set["passages"]
 	cols, err := columnsOf(table)
 	require.NoError(f, err)
-	keys := make([][]byte, len(cols))
-	for i, c := range cols {
-		keys[i] = append(appendQuoted(nil, c.name), ':')
-	}
+	keys := jsonKeys(cols)
 	// Seeds: rows as the writer writes them, with texts that need escapes, and broken variants.
 	dir := f.TempDir()
 	w, err := NewWriter(dir, set, Meta{})

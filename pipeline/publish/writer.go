@@ -185,7 +185,7 @@ func newTableWriter(dir string, t *schemas.Table, meta Meta, batch int) (_ *Tabl
 	if err != nil {
 		return nil, err
 	}
-	tw := &TableWriter{table: t, cols: cols, batch: batch, cells: make([]value, len(cols)), keys: make([][]byte, len(cols))}
+	tw := &TableWriter{table: t, cols: cols, batch: batch, cells: make([]value, len(cols))}
 	defer func() {
 		if err != nil {
 			_ = tw.closeFiles()
@@ -243,8 +243,8 @@ func newTableWriter(dir string, t *schemas.Table, meta Meta, batch int) (_ *Tabl
 			tw.csvLine = append(tw.csvLine, ',')
 		}
 		tw.csvLine = appendCSVField(tw.csvLine, c.name)
-		tw.keys[i] = append(appendQuoted(nil, c.name), ':')
 	}
+	tw.keys = jsonKeys(cols)
 	if _, err := tw.csv.Write(append(tw.csvLine, '\n')); err != nil {
 		return nil, err
 	}

@@ -2,7 +2,6 @@ package validate
 
 import (
 	"bytes"
-	"encoding/binary"
 	"fmt"
 	"regexp"
 	"sort"
@@ -11,6 +10,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/standpunten/standpunten/internal/wordscan"
 	"github.com/standpunten/standpunten/pipeline/model"
 	"github.com/standpunten/standpunten/schemas"
 
@@ -649,9 +649,8 @@ func sameLetters(a []byte, b string) bool {
 		// stretches where a and b agree byte for byte (most of a passage) are passed over at once,
 		// eight bytes at a time as far as they go.
 		for i+8 <= len(a) && j+8 <= len(b) {
-			w := binary.LittleEndian.Uint64(a[i:])
-			if w&0x8080808080808080 != 0 || w != uint64(b[j])|uint64(b[j+1])<<8|uint64(b[j+2])<<16|uint64(b[j+3])<<24|
-				uint64(b[j+4])<<32|uint64(b[j+5])<<40|uint64(b[j+6])<<48|uint64(b[j+7])<<56 {
+			w := wordscan.Load64(a, i)
+			if w&wordscan.Highs != 0 || w != wordscan.Load64(b, j) {
 				break
 			}
 			i += 8
@@ -707,7 +706,7 @@ func sameLetters(a []byte, b string) bool {
 func isASCII(b []byte) bool {
 	i := 0
 	for ; i+8 <= len(b); i += 8 {
-		if binary.LittleEndian.Uint64(b[i:])&0x8080808080808080 != 0 {
+		if wordscan.Load64(b, i)&wordscan.Highs != 0 {
 			return false
 		}
 	}
