@@ -8,7 +8,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -595,47 +594,23 @@ func asciiSpace(c byte) bool {
 // between its occurrences (a page number), it is in capitals, it names the document kind
 // ("programma", "hoofdstuk", "pagina"), or it is glued to a word without a space. It returns each
 // as a pattern (a number that varies matches any number), longest first.
-// edgeScratch is the working memory of repeatedEdges (the masked lines, their words, the
-// tables of recurringRunList), kept from one text to the next: a worker finds the running headers
-// of text after text, and making this memory anew for each was a quarter of what a build
-// allocated. What repeatedEdges returns holds none of it.
-type edgeScratch struct {
-	ms     []masked
-	toks   [][]tok
-	buf    []byte
-	runs   []maskRun
-	ends   [][2]int
-	chunks [][]tok
-	rs     runScratch
-}
-
-var edgeScratches = sync.Pool{New: func() any { return new(edgeScratch) }}
-
 func (p *parser) repeatedEdges(ranges [][2]int) []headerRE {
 	const maxRun = 24
-	sc := edgeScratches.Get().(*edgeScratch)
-	defer edgeScratches.Put(sc)
-	ms := resize(sc.ms, len(ranges))
-	toks := resize(sc.toks, len(ranges))
-	sc.ms, sc.toks = ms, toks
+	ms := make([]masked, len(ranges))
+	toks := make([][]tok, len(ranges))
 	// The masked lines, one after the other in one buffer (masking never makes a line longer),
 	// with their runs in one slice.
 	size := 0
 	for _, r := range ranges {
 		size += r[1] - r[0]
 	}
-	buf := sc.buf[:0]
-	if cap(buf) < size {
-		buf = make([]byte, 0, size)
-	}
-	runs := sc.runs[:0]
-	ends := resize(sc.ends, len(ranges)) // where each line's masked text and runs end
+	buf := make([]byte, 0, size)
+	var runs []maskRun
+	ends := make([][2]int, len(ranges)) // where each line's masked text and runs end
 	for i, r := range ranges {
 		buf, runs = appendMask(buf, runs, p.t.S, r[0], r[1])
 		ends[i] = [2]int{len(buf), len(runs)}
 	}
-	sc.buf, sc.runs, sc.ends = buf, runs, ends
-	// The masked text is a string of its own: the headers found keep pieces of it.
 	text := string(buf)
 	from, runFrom := 0, 0
 	for i, r := range ranges {
@@ -644,26 +619,18 @@ func (p *parser) repeatedEdges(ranges [][2]int) []headerRE {
 		from, runFrom = to, runTo
 	}
 	// The words of the lines, one line after the other in chunks of memory: a line has at most a
-	// word per byte, so a line that fits in what is left of a chunk never moves it. The chunks
-	// are the scratch's, the first of them reused from the document before.
-	chunks := sc.chunks[:0]
+	// word per byte, so a line that fits in what is left of a chunk never moves it.
 	var all []tok
 	for i := range ranges {
 		if cap(all)-len(all) < len(ms[i].s) {
-			if k := len(chunks); k < len(sc.chunks) && cap(sc.chunks[k]) >= len(ms[i].s) {
-				all = sc.chunks[k][:0]
-			} else {
-				all = make([]tok, 0, max(len(ms[i].s), 16<<10))
-			}
-			chunks = append(chunks, all)
+			all = make([]tok, 0, max(len(ms[i].s), 16<<10))
 		}
 		n := len(all)
 		all = appendMaskedTokens(all, ms[i].s)
 		toks[i] = all[n:len(all):len(all)]
 	}
-	sc.chunks = chunks
 	// Longest runs first, so that a header is taken whole and its shorter parts add nothing.
-	seen := longestFirst(sc.rs.list(ms, toks, 3, maxRun))
+	seen := longestFirst(recurringRunList(ms, toks, 3, maxRun))
 	var out []headerRE
 	taken := map[[2]int]bool{} // (line, token) already in a header
 	for _, r := range seen {
@@ -1017,47 +984,13 @@ func longestFirst(all []recurring) []recurring {
 // recurringRunList is recurringRuns as a list, in the order the runs were found (level by level);
 // two runs have the same key only when a token holds a 0 byte.
 func recurringRunList(ms []masked, toks [][]tok, minRun, maxRun int) []recurring {
-	var sc runScratch
-	return sc.list(ms, toks, minRun, maxRun)
-}
-
-// runScratch is the working memory of recurringRunList, kept for the next text (see edgeScratch).
-type runScratch struct {
-	ids    [][]uint32
-	idsAll []uint32
-	intern map[string]uint32
-	cur    []place
-	table  groupTable
-	seen   []lineCount
-	run    []int32
-}
-
-// A place is where a run starts, and the run's group at the current level.
-type place struct{ line, from, group int32 }
-
-// lineCount counts the lines a group occurs on and holds the last of them.
-type lineCount struct{ lines, last int32 }
-
-// list is recurringRunList with the scratch's memory.
-func (sc *runScratch) list(ms []masked, toks [][]tok, minRun, maxRun int) []recurring {
-	ids := resize(sc.ids, len(toks))
-	sc.ids = ids
+	ids := make([][]uint32, len(toks))
 	total := 0
 	for _, t := range toks {
 		total += len(t)
 	}
-	if sc.intern == nil {
-		sc.intern = make(map[string]uint32, total/8) // a long text's distinct words: a tenth of its words or fewer
-	}
-	intern := sc.intern
-	clear(intern)
-	defer clear(intern) // it holds pieces of this text
-	idsAll := sc.idsAll
-	if cap(idsAll) < total {
-		idsAll = make([]uint32, total)
-		sc.idsAll = idsAll
-	}
-	idsAll = idsAll[:total]
+	intern := make(map[string]uint32, total/8) // a long text's distinct words: a tenth of its words or fewer
+	idsAll := make([]uint32, total)
 	for i := range toks {
 		ids[i], idsAll = idsAll[:len(toks[i]):len(toks[i])], idsAll[len(toks[i]):]
 		for k, t := range toks[i] {
@@ -1070,12 +1003,10 @@ func (sc *runScratch) list(ms []masked, toks [][]tok, minRun, maxRun int) []recu
 			ids[i][k] = id
 		}
 	}
-	cur := sc.cur[:0]
-	if cap(cur) < total {
-		cur = make([]place, 0, total)
-	}
-	defer func() { sc.cur = cur[:0] }()
-	table := &sc.table
+	// A place is where a run starts, and the run's group at the current level.
+	type place struct{ line, from, group int32 }
+	cur := make([]place, 0, total)
+	var table groupTable
 	// The first level is that of runs of first tokens: the tokens themselves, or, when minRun is
 	// 2 or more and every token's number fits in 21 bits, runs of up to three tokens grouped at once
 	// by their numbers packed into one key. A place whose shorter runs do not recur has a run of
@@ -1118,8 +1049,9 @@ func (sc *runScratch) list(ms []masked, toks [][]tok, minRun, maxRun int) []recu
 	var all []recurring
 	// seen[g] counts the lines group g occurs on and holds the last of them; run[g] is 1 + the
 	// group's run in runs (at the levels that report runs).
-	seen, run := sc.seen, sc.run
-	defer func() { sc.seen, sc.run = seen, run }()
+	type lineCount struct{ lines, last int32 }
+	var seen []lineCount
+	var run []int32
 	for n := first; n <= maxRun && len(cur) > 0; n++ {
 		seen = resize(seen, groups)
 		for _, pl := range cur {
@@ -1190,19 +1122,21 @@ type groupTable struct {
 	n     int     // keys numbered so far
 }
 
-// reset empties the table and makes room for up to n keys: a table of the smallest power of two
-// of cells at least 2n, in the front of the arrays when they are large enough already (as they are
-// after a longer text or level), so that only that front is cleared and probed.
+// reset empties the table and makes room for up to n keys.
 func (t *groupTable) reset(n int) {
 	size, bits := 16, uint8(4)
 	for size < 2*n {
 		size, bits = size*2, bits+1
 	}
-	if cap(t.keys) < size {
+	if len(t.keys) < size || len(t.keys) > 8*size {
 		t.keys, t.nums = make([]uint64, size), make([]int32, size)
+	} else {
+		size = len(t.keys)
+		for 1<<bits < size {
+			bits++
+		}
+		clear(t.nums)
 	}
-	t.keys, t.nums = t.keys[:size], t.nums[:size]
-	clear(t.nums)
 	t.shift, t.n = 64-bits, 0
 }
 
