@@ -12,9 +12,8 @@ import (
 // its encoders kept between pages instead of in a sync.Pool. arrow-go's pool is emptied by the
 // garbage collector, and a zstd encoder at the default level carries an 8 to 16 MiB history
 // buffer besides its match tables: a build of the 1 GB corpus collects some 750 times, and made
-// a new encoder after most of them (2.6 GB of history buffers, 7% of everything it allocated).
-// Here an encoder goes back on a list after each page and is taken again for the next, so there
-// are only ever as many as pages compressed at once (one per table goroutine at most).
+// new encoders after many of them (2.6 GB of history buffers, 6% of everything it allocated).
+// Here an encoder goes back on a short list after each page and is taken again for the next.
 //
 // The encoders are made with the options arrow-go gives its own and EncodeAll starts afresh for
 // every page, so the pages are the same bytes (TestKeptZstdSameBytes). Everything but page
@@ -69,9 +68,16 @@ func (z *keptZstd) take(l zstd.EncoderLevel) *zstd.Encoder {
 	return enc
 }
 
+// keptEncoders is how many free encoders a level keeps: the passages' writer compresses nearly
+// every page, and the small tables' writers now and then beside it. An encoder more (about 17 MiB
+// with its history and tables) is left to the collector.
+const keptEncoders = 2
+
 func (z *keptZstd) put(l zstd.EncoderLevel, enc *zstd.Encoder) {
 	z.mu.Lock()
-	z.free[l] = append(z.free[l], enc)
+	if len(z.free[l]) < keptEncoders {
+		z.free[l] = append(z.free[l], enc)
+	}
 	z.mu.Unlock()
 }
 
