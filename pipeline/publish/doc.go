@@ -8,7 +8,9 @@
 //   - writing those files as streams (Writer, TableWriter): rows are checked against the
 //     schema's Go cell types, buffered into Arrow record batches of bounded size and written
 //     as Parquet row groups, CSV records and JSON lines, so memory does not grow with the
-//     number of rows; the bytes depend only on the rows and the schemas;
+//     number of rows; the bytes depend only on the rows and the schemas. Pages are compressed
+//     with zstd by arrow-go's codec, registered again by this package with its encoders kept
+//     between pages (keptZstd), so that garbage collections do not make them anew;
 //   - putting a finished output folder in place atomically (Stage, Staging.Commit) and
 //     writing small files atomically (WriteFileAtomic, WriteJSON); JSON too large to build in
 //     memory is written as a stream of the same bytes (StreamJSON);
